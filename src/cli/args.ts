@@ -1,0 +1,97 @@
+/** Command-line parsing for `optimizer-debugger`: small enough not to need a library. */
+import type { BackendPreference } from '../shared/protocol';
+import { closest } from '../engine/spec/suggest';
+
+export const BACKENDS: readonly BackendPreference[] = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'];
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'examples'; json: boolean }
+  | { kind: 'run'; target: string; json: boolean; trace?: string; backend: BackendPreference; quiet: boolean };
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage:
+  optimizer-debugger run <file.optim.json | example-id> [options]
+  optimizer-debugger examples [--json]
+  optimizer-debugger --help | --version
+
+Run options:
+  --json               print exactly one JSON object (the run summary) on stdout
+  --trace FILE         write every step's loss (and, for objectives, the point) to FILE as JSON
+  --backend B          auto | node-gpu | node | wasm | cpu (default auto)
+  --quiet, -q          no progress output
+
+Exit codes: 0 run ended (completed, stopped or diverged), 1 internal failure,
+            2 invalid input (bad file, unknown example, bad flags), 130 interrupted.`;
+
+const COMMANDS = ['run', 'examples', 'help'];
+
+export function parseArgs(argv: readonly string[]): Command {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  const valued = new Set(['--trace', '--backend']);
+  const known = new Set(['--json', '--quiet', '-q', '--help', '-h', '--version', '-V', ...valued]);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (!known.has(name)) {
+      const guess = closest(name.replace(/^-+/, ''), [...known].filter((k) => k.startsWith('--')).map((k) => k.slice(2)));
+      throw new UsageError(`unknown option '${name}'${guess ? `; did you mean '--${guess}'?` : ''}`);
+    }
+    if (valued.has(name)) {
+      const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`option ${name} needs a value`);
+      flags.set(name, value);
+    } else {
+      if (eq > 0) throw new UsageError(`option ${name} takes no value`);
+      flags.set(name, true);
+    }
+  }
+
+  if (flags.has('--help') || flags.has('-h') || positional[0] === 'help') return { kind: 'help' };
+  if (flags.has('--version') || flags.has('-V')) return { kind: 'version' };
+  const [command, ...rest] = positional;
+  if (command === undefined) throw new UsageError('missing command: run or examples');
+  const json = flags.has('--json');
+
+  if (command === 'examples') {
+    if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+    for (const f of ['--trace', '--backend']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'run'`);
+    return { kind: 'examples', json };
+  }
+  if (command !== 'run') {
+    const guess = closest(command, COMMANDS);
+    throw new UsageError(`unknown command '${command}'${guess ? `; did you mean '${guess}'?` : '; expected run or examples'}`);
+  }
+  if (rest.length === 0) throw new UsageError('run needs an experiment file or an example id (see `optimizer-debugger examples`)');
+  if (rest.length > 1) throw new UsageError(`unexpected argument '${rest[1]}': run takes one experiment`);
+
+  const backendFlag = flags.get('--backend');
+  let backend: BackendPreference = 'auto';
+  if (typeof backendFlag === 'string') {
+    if (!(BACKENDS as readonly string[]).includes(backendFlag)) {
+      throw new UsageError(`unknown backend '${backendFlag}'; expected one of ${BACKENDS.join(', ')}`);
+    }
+    backend = backendFlag as BackendPreference;
+  }
+  const trace = flags.get('--trace');
+  return {
+    kind: 'run',
+    target: rest[0],
+    json,
+    trace: typeof trace === 'string' ? trace : undefined,
+    backend,
+    quiet: flags.has('--quiet') || flags.has('-q'),
+  };
+}

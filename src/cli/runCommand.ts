@@ -1,0 +1,184 @@
+/**
+ * `optimizer-debugger run`: load and validate the experiment, run it in-process on the same
+ * engine as the extension's worker, and report. Exit codes: 0 the run ended (completed, stopped
+ * or diverged: a diverged run is a diagnosis, not a CLI failure), 1 internal failure, 2 invalid
+ * input, 130 interrupted by the user.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { findExample, listExamples } from '../engine/examples';
+import { parseExperiment } from '../engine/spec/parse';
+import { closest } from '../engine/spec/suggest';
+import type { SpecIssue } from '../shared/experiment';
+import type { BackendPreference, Diagnosis, EngineEvent, RunInfo, RunSummary } from '../shared/protocol';
+import type { CliIO } from './io';
+import { Progress } from './progress';
+import { RunReport, reportJson, reportText } from './report';
+
+export interface RunArgs {
+  target: string;
+  json: boolean;
+  trace?: string;
+  backend: BackendPreference;
+  quiet: boolean;
+}
+
+interface Loaded {
+  /** How messages name the file: the path as typed, or `<id>.optim.json` for an example. */
+  label: string;
+  source: string;
+  baseDir: string;
+  text: string;
+}
+
+interface TracePoint {
+  step: number;
+  loss: number;
+  params?: [number, number];
+}
+
+export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
+  const loaded = load(args.target, io);
+  if (typeof loaded === 'number') return loaded;
+
+  const parsed = parseExperiment(loaded.text);
+  printIssues(loaded.label, parsed.issues, io);
+  const exp = parsed.experiment;
+  if (!exp) return 2;
+
+  const { runExperiment } = await import('../engine/run');
+  const progress = new Progress({ write: io.stderr, isTTY: io.isTTY, columns: io.columns, now: io.now });
+  const showProgress = !args.quiet;
+  const trace: TracePoint[] | undefined = args.trace ? [] : undefined;
+  let info: RunInfo | undefined;
+  let diagnostics: Diagnosis[] = [];
+  let failure: { message: string; path?: string } | undefined;
+  let lastLoss: number | undefined;
+
+  const onEvent = (e: EngineEvent): void => {
+    switch (e.type) {
+      case 'started':
+        info = e.info;
+        if (showProgress) {
+          io.stderr(`${exp.name}: ${e.info.paramCount} parameters, up to ${e.info.totalSteps} steps on ${e.info.backend.label}\n`);
+          progress.start(e.info.totalSteps);
+        }
+        break;
+      case 'metrics': {
+        const steps = e.batch.steps;
+        if (steps.length === 0) break;
+        if (trace) {
+          for (const s of steps) trace.push(s.point ? { step: s.step, loss: s.loss, params: s.point } : { step: s.step, loss: s.loss });
+        }
+        const last = steps[steps.length - 1];
+        lastLoss = last.loss;
+        if (showProgress) progress.update(last.step, lastLoss);
+        break;
+      }
+      case 'diagnostics':
+        diagnostics = e.diagnostics;
+        break;
+      case 'log':
+        // Info lines repeat what the summary says (backend); warnings matter even when quiet.
+        if (e.level !== 'info') {
+          progress.end();
+          io.stderr(`${e.level}: ${e.message}\n`);
+        }
+        break;
+      case 'failed':
+        failure = { message: e.message, path: e.path };
+        break;
+      case 'finished':
+        break;
+    }
+  };
+
+  let summary: RunSummary;
+  try {
+    summary = await runExperiment(exp, {
+      runId: `cli-${process.pid}-${Date.now()}`,
+      source: loaded.source,
+      baseDir: loaded.baseDir,
+      backend: args.backend,
+      shouldStop: () => io.interrupted(),
+      emit: onEvent,
+    });
+  } finally {
+    progress.end();
+  }
+
+  if (failure) {
+    if (failure.path !== undefined) {
+      io.stderr(`${loaded.label}: ${failure.path || '(file)'}: ${failure.message}\n`);
+      return 2;
+    }
+    io.stderr(`error: ${failure.message}\n`);
+    return 1;
+  }
+
+  const report: RunReport = { source: loaded.source, shownAs: args.target, experiment: exp.name, kind: exp.kind, info, summary, diagnostics };
+  if (args.json) io.stdout(`${JSON.stringify(reportJson(report))}\n`);
+  else io.stdout(reportText(report));
+
+  if (args.trace && trace) {
+    const file = resolve(io.cwd, args.trace);
+    try {
+      writeFileSync(file, `${JSON.stringify({ experiment: exp.name, kind: exp.kind, steps: trace })}\n`);
+      if (!args.quiet && !args.json) io.stderr(`trace: ${trace.length} steps written to ${args.trace}\n`);
+    } catch (err) {
+      io.stderr(`${args.trace}: cannot write the trace: ${errorText(err)}\n`);
+      return 2;
+    }
+  }
+
+  if (summary.reason === 'stopped' && io.interrupted()) return 130;
+  return summary.reason === 'completed' || summary.reason === 'stopped' || summary.reason === 'diverged' ? 0 : 1;
+}
+
+/** A path (has a separator or ends in .json, or exists) is a file; anything else an example id. */
+function load(target: string, io: CliIO): Loaded | number {
+  const looksLikeFile = /[\\/]/.test(target) || target.endsWith('.json');
+  const path = resolve(io.cwd, target);
+  if (looksLikeFile || fileExists(path)) {
+    try {
+      return { label: target, source: path, baseDir: dirname(path), text: readFileSync(path, 'utf8') };
+    } catch (err) {
+      io.stderr(`${target}: cannot read the experiment file: ${errorText(err)}\n`);
+      return 2;
+    }
+  }
+  const example = findExample(target);
+  if (!example) {
+    const guess = closest(target, listExamples().map((e) => e.id));
+    io.stderr(
+      `unknown example '${target}'${guess ? `; did you mean '${guess}'?` : ''} (and no such file). ` +
+        'Run `optimizer-debugger examples` for the list.\n',
+    );
+    return 2;
+  }
+  return { label: basename(example.path), source: example.id, baseDir: dirname(example.path), text: example.text };
+}
+
+function printIssues(label: string, issues: readonly SpecIssue[], io: CliIO): void {
+  const errors = issues.filter((i) => i.severity === 'error');
+  for (const i of issues) {
+    const where = i.path === '' ? '' : `${i.path}: `;
+    io.stderr(`${label}: ${where}${i.severity === 'warning' ? 'warning: ' : ''}${i.message}\n`);
+  }
+  if (errors.length > 0) io.stderr(`${label}: ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was run\n`);
+}
+
+function fileExists(path: string): boolean {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && (err as { code?: unknown }).code === 'ENOENT') return 'no such file';
+  if (err && typeof err === 'object' && 'code' in err && (err as { code?: unknown }).code === 'EISDIR') return 'is a folder';
+  return err instanceof Error ? err.message.split('\n')[0] : String(err);
+}

@@ -1,0 +1,43 @@
+import type { Experiment } from '../shared/experiment';
+import type { Diagnosis, RunInfo, RunSummary, Severity, SuggestedFix } from '../shared/protocol';
+import type { RunSeries } from './series';
+
+/** What every detector may read: the experiment as validated, the run's set-up, and its series. */
+export interface DetectorContext {
+  experiment: Experiment;
+  info: RunInfo;
+  series: RunSeries;
+  /** Set once the run has ended: detectors that judge a whole run (slow progress) wait for it. */
+  summary?: RunSummary;
+}
+
+/** A detector's verdict; the monitor adds the code and the step it first held. */
+export interface Finding {
+  severity: Severity;
+  message: string;
+  path: string;
+  evidence: Diagnosis['evidence'];
+  fixes: SuggestedFix[];
+}
+
+/**
+ * One problem of the recap table, one instance per run (it may keep running state). `check` must
+ * cost O(new records + window), not O(run): it is called every few steps while training goes on.
+ * Returning undefined means "does not hold now"; once a finding has held the monitor keeps it (with
+ * the step it first held) and refreshes its evidence while it still holds.
+ */
+export interface Detector {
+  code: string;
+  /** Codes whose presence makes this one redundant (e.g. instability once the run diverged). */
+  supersededBy?: string[];
+  check(ctx: DetectorContext): Finding | undefined;
+}
+
+export function learningRate(ctx: DetectorContext): number {
+  return ctx.experiment.optimizer.learningRate;
+}
+
+export function isMinibatch(ctx: DetectorContext): boolean {
+  const bs = ctx.experiment.training.batchSize;
+  return ctx.experiment.kind === 'network' && bs !== undefined && ctx.info.trainSize !== undefined && bs < ctx.info.trainSize;
+}

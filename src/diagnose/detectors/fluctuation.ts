@@ -1,0 +1,54 @@
+import type { Detector, DetectorContext, Finding } from '../detector';
+import { isMinibatch, learningRate } from '../detector';
+import { fmt, linearFit, mean, signSwitchRate } from '../stats';
+
+/**
+ * `fluctuation`: minibatch noise dominates a flat trend (recap: "decay α; iterate averaging").
+ *
+ * Minibatch runs only. Holds when, over the last EPOCHS epoch evaluations on the full training set,
+ * the loss no longer falls (net relative decrease < STALL, or it goes up and down: sign-switch rate
+ * ≥ 0.5) while the per-step loss is noisy: residual std around its linear trend over the last
+ * WINDOW steps ≥ NOISE × its mean. A healthy run still falls from epoch to epoch and is not flagged;
+ * nor is a run whose loss already reached DONE × its start (nothing left to gain from decay).
+ */
+const EPOCHS = 6;
+const STALL = 0.02;
+const WINDOW = 100;
+const NOISE = 0.15;
+const DONE = 0.01;
+
+export class FluctuationDetector implements Detector {
+  readonly code = 'fluctuation';
+  readonly supersededBy = ['divergence', 'instability'];
+
+  check(ctx: DetectorContext): Finding | undefined {
+    if (!isMinibatch(ctx)) return undefined;
+    const s = ctx.series;
+    const n = s.length;
+    const ep = s.epochs;
+    if (n < WINDOW || ep.length < EPOCHS) return undefined;
+    const epochLoss = ep.slice(-EPOCHS).map((e) => e.trainLoss);
+    const start = ep[0].trainLoss;
+    const end = epochLoss[epochLoss.length - 1];
+    if (!(end > DONE * start)) return undefined;
+    const netDecrease = (epochLoss[0] - end) / Math.abs(epochLoss[0]);
+    const bounce = signSwitchRate(epochLoss);
+    if (!(netDecrease < STALL || bounce >= 0.5)) return undefined;
+    const fit = linearFit(s.loss, n - WINDOW, n);
+    const level = Math.abs(mean(s.loss, n - WINDOW, n));
+    const noise = fit.residualStd / Math.max(level, 1e-12);
+    if (!(noise >= NOISE)) return undefined;
+    const lr = learningRate(ctx);
+    const bs = ctx.experiment.training.batchSize;
+    return {
+      severity: 'warning',
+      message: `Fluctuation: the minibatch loss jumps by ±${fmt(noise * 100)} % around its trend while the full training loss has stopped improving over the last ${EPOCHS} epochs (net change ${fmt(-netDecrease * 100)} %). Decay the learning rate or average the iterates.`,
+      path: '/optimizer/learningRate',
+      evidence: { noiseToLevel: noise, epochsWindow: EPOCHS, netDecrease, epochSignSwitchRate: bounce, batchSize: bs ?? null, learningRate: lr },
+      fixes: [
+        { path: '/optimizer/schedule', value: { name: 'inverseTime', decay: 0.5 }, why: 'α₀/(1+d·epoch) keeps early progress and shrinks the noise later (lecture 002).' },
+        { path: '/training/batchSize', value: Math.min((bs ?? 32) * 4, ctx.info.trainSize ?? (bs ?? 32) * 4), why: 'A larger batch averages the gradient noise away.' },
+      ],
+    };
+  }
+}

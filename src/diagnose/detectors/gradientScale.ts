@@ -1,0 +1,81 @@
+import type { Detector, DetectorContext, Finding } from '../detector';
+import { learningRate } from '../detector';
+import { fmt, median, niceRate } from '../stats';
+
+/**
+ * `vanishing-gradient` and `exploding-gradient` from gradient norms.
+ *
+ * Vanishing (AUTOTRAINER and SageMaker compare layers the same way): in a net with at least
+ * MIN_HIDDEN hidden layers, the first layer's gradient norm is below VANISH × the output layer's,
+ * as the median over the last WINDOW steps (a sustained gap, not one step).
+ * Exploding: the median global gradient norm over the last WINDOW steps exceeds GROWTH × its median
+ * over the first WINDOW steps, or the first layer's gradient exceeds 1/VANISH × the last's.
+ * Both are superseded by divergence, which says more.
+ */
+const WINDOW = 10;
+const MIN_HIDDEN = 2;
+const VANISH = 1e-2;
+const GROWTH = 1e3;
+
+function layerRatio(ctx: DetectorContext): number {
+  const g = ctx.series.layerGradNorm;
+  const n = ctx.series.length;
+  if (g.length < MIN_HIDDEN + 1 || n < WINDOW) return NaN;
+  const first = median(g[0], n - WINDOW, n);
+  const last = median(g[g.length - 1], n - WINDOW, n);
+  return last > 0 ? first / last : NaN;
+}
+
+export class VanishingGradientDetector implements Detector {
+  readonly code = 'vanishing-gradient';
+  readonly supersededBy = ['divergence'];
+
+  check(ctx: DetectorContext): Finding | undefined {
+    const e = ctx.experiment;
+    if (e.kind !== 'network') return undefined;
+    const ratio = layerRatio(ctx);
+    if (!(ratio < VANISH)) return undefined;
+    const n = ctx.series.length;
+    const norms = ctx.series.layerGradNorm.map((g) => median(g, n - WINDOW, n));
+    const acts = [...new Set(e.model.layers.map((l) => l.activation))].join('/');
+    return {
+      severity: 'warning',
+      message: `Vanishing gradients: the first layer's gradient is ${fmt(ratio)}× the output layer's (per-layer norms ${norms.map(fmt).join(', ')}). Early layers barely learn through ${e.model.layers.length} ${acts} layers.`,
+      path: '/model/layers/0/activation',
+      evidence: { ratioFirstToLast: ratio, layerGradNorms: norms, depth: e.model.layers.length },
+      fixes: [
+        { path: '/model/layers/0/activation', value: 'relu', why: 'ReLU passes gradients through unchanged where active; sigmoid scales them by at most 0.25 per layer.' },
+        { path: '/model/init/scheme', value: 'he', why: 'He initialization keeps the gradient scale across ReLU layers.' },
+      ],
+    };
+  }
+}
+
+export class ExplodingGradientDetector implements Detector {
+  readonly code = 'exploding-gradient';
+  readonly supersededBy = ['divergence'];
+
+  check(ctx: DetectorContext): Finding | undefined {
+    const s = ctx.series;
+    const n = s.length;
+    if (n < 2 * WINDOW) return undefined;
+    const early = median(s.gradNorm, 0, WINDOW);
+    const late = median(s.gradNorm, n - WINDOW, n);
+    const growth = late / Math.max(early, 1e-30);
+    const ratio = layerRatio(ctx);
+    if (!(growth > GROWTH || ratio > 1 / VANISH)) return undefined;
+    const lr = learningRate(ctx);
+    return {
+      severity: 'warning',
+      message: growth > GROWTH
+        ? `Exploding gradients: the gradient norm grew from ${fmt(early)} to ${fmt(late)} (${fmt(growth)}×). Decrease the learning rate or the initial weight scale.`
+        : `Exploding gradients: the first layer's gradient is ${fmt(ratio)}× the output layer's. Decrease the initial weight scale.`,
+      path: growth > GROWTH ? '/optimizer/learningRate' : '/model/init/scale',
+      evidence: { earlyGradNorm: early, lateGradNorm: late, growth, ratioFirstToLast: Number.isNaN(ratio) ? null : ratio, learningRate: lr },
+      fixes: [
+        { path: '/optimizer/learningRate', value: niceRate(lr / 10), why: 'Smaller steps keep the iterate out of steep regions where gradients blow up.' },
+        ...(ctx.experiment.kind === 'network' ? [{ path: '/model/init/scale', value: Number((ctx.experiment.model.init.scale / 2).toPrecision(2)), why: 'Smaller initial weights shrink the product of layer Jacobians.' }] : []),
+      ],
+    };
+  }
+}

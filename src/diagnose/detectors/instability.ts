@@ -1,0 +1,54 @@
+import type { Detector, DetectorContext, Finding } from '../detector';
+import { learningRate } from '../detector';
+import { fmt, niceRate } from '../stats';
+
+/**
+ * `instability`: the cost increases over a window (recap table: "cost increases → decrease α").
+ *
+ * The loss is smoothed by an EMA over SPAN steps (minibatch noise alone must not trigger it). It
+ * holds when the smoothed loss has risen to RISE × its lowest value, by more than FLOOR of the
+ * starting loss (so jitter at a near-zero loss is ignored), and kept rising for at least SPAN steps
+ * since that low point. Loss-not-decreasing rules (SageMaker, AUTOTRAINER) compare windows the same
+ * way; we use a ratio rather than a fixed delta because losses differ in scale by orders of magnitude.
+ * Superseded by `divergence`: a blown-up run is more than unstable.
+ */
+const RISE = 1.3;
+const FLOOR = 0.02;
+const SPAN = 10;
+
+export class InstabilityDetector implements Detector {
+  readonly code = 'instability';
+  readonly supersededBy = ['divergence'];
+  private seen = 0;
+  private ema = NaN;
+  private first = NaN;
+  private low = Infinity;
+  private lowStep = 0;
+
+  check(ctx: DetectorContext): Finding | undefined {
+    const s = ctx.series;
+    const a = 2 / (SPAN + 1);
+    for (; this.seen < s.length; this.seen++) {
+      const x = s.loss[this.seen];
+      if (!Number.isFinite(x)) return undefined;
+      this.ema = Number.isNaN(this.ema) ? x : this.ema + a * (x - this.ema);
+      if (this.seen === 0) this.first = x;
+      if (this.seen >= SPAN && this.ema < this.low) {
+        this.low = this.ema;
+        this.lowStep = s.step[this.seen];
+      }
+    }
+    const now = s.step[s.length - 1];
+    if (!(this.low < Infinity) || now - this.lowStep < SPAN) return undefined;
+    const rise = this.ema - this.low;
+    if (!(this.ema > RISE * this.low && rise > FLOOR * Math.abs(this.first))) return undefined;
+    const lr = learningRate(ctx);
+    return {
+      severity: 'warning',
+      message: `The loss is increasing: smoothed loss rose from ${fmt(this.low)} (step ${this.lowStep}) to ${fmt(this.ema)} (step ${now}). The learning rate ${fmt(lr)} is too large for this region; decrease it.`,
+      path: '/optimizer/learningRate',
+      evidence: { lowLoss: this.low, lowStep: this.lowStep, currentLoss: this.ema, windowSteps: now - this.lowStep, increase: this.ema / this.low, learningRate: lr },
+      fixes: [{ path: '/optimizer/learningRate', value: niceRate(lr / 3), why: 'A smaller step keeps updates from climbing out of the valley.' }],
+    };
+  }
+}

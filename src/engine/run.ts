@@ -1,0 +1,233 @@
+/**
+ * The training loop shared by networks and objectives: set up (backend, data, model), then
+ * measure-and-update step by step, streaming coalesced metrics, until done, stopped or diverged.
+ */
+import type { Experiment } from '../shared/experiment';
+import type {
+  BackendChoice,
+  BackendPreference,
+  EngineEvent,
+  EpochRecord,
+  RunEndReason,
+  RunSummary,
+  StepRecord,
+} from '../shared/protocol';
+import { selectBackend } from './backend';
+import { Coalescer } from './coalescer';
+import { loadDataset } from './data/load';
+import { SpecError } from './errors';
+import { objectiveValue } from './objectives';
+import { createOptimizer, type Optimizer } from './optimizers';
+import { learningRateAt } from './schedules';
+import { networkProblem } from './train/network';
+import { objectiveProblem } from './train/objective';
+import type { Evaluation, Problem } from './train/problem';
+import { trainStep } from './train/step';
+
+export interface RunOptions {
+  runId: string;
+  /** File path or example id (goes into RunInfo.source). */
+  source: string;
+  /** Relative data paths resolve against this. */
+  baseDir: string;
+  backend: BackendPreference;
+  /** Extra places to look for optional @tensorflow/tfjs-node(-gpu). */
+  nodeModulesPaths?: string[];
+  /** Polled every step; true ⇒ end with reason 'stopped' promptly. */
+  shouldStop: () => boolean;
+  /** 'started' once, coalesced 'metrics' batches, 'log', then 'finished' (or 'failed'). */
+  emit: (e: EngineEvent) => void;
+  /** Metrics coalescing interval, default 50 ms. */
+  flushMs?: number;
+}
+
+/** At most this many full evaluations (EpochRecords) per run, plus the final one. */
+const MAX_EVALUATIONS = 200;
+/** Give the event loop a turn after this much uninterrupted work (worker message handlers). */
+const YIELD_MS = 20;
+/** A loss above this counts as diverged even while still finite. */
+const DIVERGED_LOSS = 1e30;
+
+export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<RunSummary> {
+  const t0 = performance.now();
+  const { runId } = opts;
+  const log = (level: 'info' | 'warn' | 'error', message: string) => opts.emit({ type: 'log', runId, level, message });
+  let problem: Problem | undefined;
+  let optimizer: Optimizer | undefined;
+  let coalescer: Coalescer | undefined;
+  try {
+    const backend = await selectBackend(opts.backend, opts.nodeModulesPaths ?? []);
+    log('info', `backend: ${backend.label} (${backend.reason})`);
+    problem = setUp(exp, opts, backend, (m) => log('warn', m));
+    optimizer = createOptimizer(exp.optimizer);
+    opts.emit({
+      type: 'started',
+      info: {
+        runId,
+        name: exp.name,
+        source: opts.source,
+        kind: exp.kind,
+        optimizer: exp.optimizer.name,
+        backend,
+        paramCount: problem.paramCount,
+        totalSteps: problem.totalSteps,
+        layers: problem.layerLabels,
+        startedAt: Date.now(),
+      },
+    });
+    const c = new Coalescer(opts.flushMs ?? 50, (batch) => opts.emit({ type: 'metrics', runId, batch }));
+    coalescer = c;
+    const summary = await loop(exp, problem, optimizer, c, opts, t0);
+    c.flush();
+    opts.emit({ type: 'finished', runId, summary });
+    return summary;
+  } catch (e) {
+    coalescer?.flush();
+    const message = e instanceof Error ? e.message : String(e);
+    const path = e instanceof SpecError ? e.path : undefined;
+    opts.emit(path !== undefined ? { type: 'failed', runId, message, path } : { type: 'failed', runId, message });
+    return {
+      reason: 'error',
+      steps: 0,
+      final: { trainLoss: null, valLoss: null, accuracy: null },
+      durationMs: performance.now() - t0,
+      message,
+    };
+  } finally {
+    optimizer?.dispose();
+    problem?.dispose();
+  }
+}
+
+function setUp(exp: Experiment, opts: RunOptions, backend: BackendChoice, warn: (m: string) => void): Problem {
+  if (exp.kind === 'objective') return objectiveProblem(exp);
+  const ds = loadDataset(exp.data, { seed: exp.seed, baseDir: opts.baseDir, output: exp.model.output, warn });
+  return networkProblem(exp, ds, backend.name === 'wasm');
+}
+
+async function loop(
+  exp: Experiment,
+  problem: Problem,
+  optimizer: Optimizer,
+  out: Coalescer,
+  opts: RunOptions,
+  t0: number,
+): Promise<RunSummary> {
+  const total = problem.totalSteps;
+  const spe = problem.stepsPerEpoch;
+  const totalEpochs = Math.max(1, Math.ceil(total / spe));
+  const evalEvery = Math.max(1, Math.ceil(totalEpochs / MAX_EVALUATIONS));
+  const histEvery = exp.training.histogramEvery > 0 ? exp.training.histogramEvery : Math.max(1, Math.round(total / 100));
+  // Objectives record epoch 0 (protocol) but schedule by step (an epoch is one step there).
+  const epochOf = (step: number) => (problem.tracksPoint ? 0 : Math.floor(step / spe));
+  const lrAt = (step: number) =>
+    learningRateAt(exp.optimizer.learningRate, exp.optimizer.schedule, problem.tracksPoint ? step : Math.floor(step / spe));
+
+  let lastEval: EpochRecord | undefined;
+  const evaluate = (step: number, epoch: number): EpochRecord | undefined => {
+    if (!problem.evaluate) return undefined;
+    const e = problem.evaluate();
+    lastEval = { epoch, step, ...e };
+    out.epoch(lastEval);
+    return lastEval;
+  };
+
+  let reason: RunEndReason = 'completed';
+  let message: string | undefined;
+  let last: StepRecord | undefined;
+  let step = 0;
+  let sinceYield = performance.now();
+  for (; step < total; step++) {
+    if (opts.shouldStop()) {
+      reason = 'stopped';
+      message = `stopped after ${step} of ${total} steps`;
+      break;
+    }
+    if (step % histEvery === 0) emitHistograms(problem, out, step);
+    const rec = trainStep(problem, optimizer, { step, epoch: epochOf(step), lr: lrAt(step), update: true });
+    out.step(rec);
+    last = rec;
+    const bad = divergence(rec);
+    if (bad) {
+      reason = 'diverged';
+      message = `${bad} at step ${step}`;
+      break;
+    }
+    if ((step + 1) % spe === 0) {
+      const epoch = Math.floor(step / spe);
+      if ((epoch + 1) % evalEvery === 0) evaluate(step + 1, epoch);
+    }
+    if (performance.now() - sinceYield > YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sinceYield = performance.now();
+    }
+  }
+
+  if (reason === 'completed') {
+    // The measurement at θ_T, after the last update (objectives: the final point).
+    emitHistograms(problem, out, step);
+    last = trainStep(problem, optimizer, {
+      step,
+      epoch: Math.max(0, epochOf(Math.max(step - 1, 0))),
+      lr: lrAt(step),
+      update: false,
+    });
+    out.step(last);
+  }
+
+  let final: Evaluation | undefined;
+  if (problem.evaluate) {
+    final = lastEval && lastEval.step === step ? lastEval : evaluate(step, Math.max(0, Math.floor((step - 1) / spe)));
+  }
+  let current: [number, number] | undefined;
+  if (problem.tracksPoint) {
+    const v = problem.params[0].dataSync();
+    current = [v[0], v[1]];
+  }
+  return summarize(exp, reason, message, step, last, final, current, t0);
+}
+
+function emitHistograms(problem: Problem, out: Coalescer, step: number): void {
+  if (!problem.histograms) return;
+  const hs = problem.histograms(step);
+  if (hs.length) out.histograms(hs);
+}
+
+/** Why a step counts as diverged, or undefined if it does not. */
+function divergence(r: StepRecord): string | undefined {
+  if (Number.isNaN(r.loss)) return 'loss became NaN';
+  if (!Number.isFinite(r.loss)) return 'loss became infinite';
+  if (r.loss > DIVERGED_LOSS) return `loss exceeded ${DIVERGED_LOSS.toExponential(0)} (${r.loss.toExponential(2)})`;
+  if (!Number.isFinite(r.gradNorm)) return `gradient became ${Number.isNaN(r.gradNorm) ? 'NaN' : 'infinite'}`;
+  return undefined;
+}
+
+function summarize(
+  exp: Experiment,
+  reason: RunEndReason,
+  message: string | undefined,
+  steps: number,
+  last: StepRecord | undefined,
+  final: Evaluation | undefined,
+  current: [number, number] | undefined,
+  t0: number,
+): RunSummary {
+  const s: RunSummary = {
+    reason,
+    steps,
+    final: { trainLoss: null, valLoss: null, accuracy: null },
+    durationMs: performance.now() - t0,
+  };
+  if (message) s.message = message;
+  if (exp.kind === 'objective') {
+    // Diverged: the point where it blew up; otherwise where the parameters are now.
+    const p = reason === 'diverged' && last?.point ? last.point : current ?? exp.objective.start;
+    s.point = p;
+    s.final.trainLoss = reason === 'completed' && last ? last.loss : objectiveValue(exp.objective.function, p[0], p[1], exp.objective.condition);
+  } else if (final) {
+    s.final.trainLoss = final.trainLoss;
+    s.final.valLoss = final.valLoss ?? null;
+    s.final.accuracy = final.valAccuracy ?? final.trainAccuracy ?? null;
+  }
+  return s;
+}

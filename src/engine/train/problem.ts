@@ -1,0 +1,34 @@
+/**
+ * What the training loop needs from "the thing being optimized": a network on a dataset, or a
+ * 2-D objective whose parameters are the point. The loop itself (run.ts, step.ts) is shared.
+ */
+import type { HistogramRecord } from '../../shared/protocol';
+import type { tf } from '../tf';
+
+export interface Evaluation {
+  trainLoss: number;
+  trainAccuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+}
+
+export interface Problem {
+  readonly params: tf.Variable[];
+  /** Per layer, indices into `params` (per-layer norms); empty for objectives. */
+  readonly layerGroups: number[][];
+  readonly layerLabels: string[];
+  readonly paramCount: number;
+  /** Updates the run will do unless stopped early. */
+  readonly totalSteps: number;
+  /** Steps per epoch (1 for objectives and full-batch runs). */
+  readonly stepsPerEpoch: number;
+  /** True for objectives: records carry the point. */
+  readonly tracksPoint: boolean;
+  /** Mean loss at the current parameters on the (mini)batch of `step`. Call inside a tidy. */
+  loss(step: number): tf.Scalar;
+  /** Full training and validation evaluation (networks); undefined for objectives. */
+  evaluate?(): Evaluation;
+  /** Activation histograms at the current parameters (networks with hidden layers). */
+  histograms?(step: number): HistogramRecord[];
+  dispose(): void;
+}

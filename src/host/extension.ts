@@ -1,0 +1,256 @@
+/**
+ * Extension entry: wires the run controller (worker runs), the run store, the training panel,
+ * the status bar, diagnostics and the commands. Everything registered goes into
+ * `context.subscriptions`. Returns the automation API (see api.ts).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseExperiment } from '../engine/spec/parse';
+import type { BackendPreference, EngineEvent, RunSummary, WebviewToHost } from '../shared/protocol';
+import type { OptimizerDebuggerApi } from './api';
+import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
+import { RunController, type RunRequest } from './runController';
+import { RunStore } from './runStore';
+import { pickExample, resolveRunTarget, targetFromDocument, type RunTarget } from './runTarget';
+import { DIAGNOSTIC_SOURCE, issueToDiagnostic, setSpecDiagnostics } from './specDiagnostics';
+import { RunStatusBar } from './statusBar';
+import { formatCount } from './status';
+import { usesCustomModule } from './trust';
+
+const CMD_RUN = 'optimizerDebugger.run';
+const CMD_STOP = 'optimizerDebugger.stop';
+const CMD_SHOW = 'optimizerDebugger.showPanel';
+const CMD_OPEN_EXAMPLE = 'optimizerDebugger.openExample';
+const CTX_RUNNING = 'optimizerDebugger.running';
+const backends: readonly BackendPreference[] = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'];
+
+let controller: RunController | undefined;
+let store: RunStore | undefined;
+
+export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi {
+  const log = vscode.window.createOutputChannel('Optimizer Debugger', { log: true });
+  const config = () => vscode.workspace.getConfiguration('optimizerDebugger');
+  const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
+
+  store = new RunStore({ maxRuns: config().get<number>('maxStoredRuns', 10), file: path.join(storageDir, 'runs.json') });
+  const runStore = store;
+  const loaded = runStore.load().catch((err: unknown) => log.warn(`Could not read saved runs: ${String(err)}`));
+
+  controller = new RunController({ workerPath: path.join(context.extensionPath, 'dist', 'worker.js'), store: runStore });
+  const runs = controller;
+  const specDiagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  const statusBar = new RunStatusBar(CMD_SHOW);
+  let lastTarget: RunTarget | undefined;
+
+  const panel = new TrainingPanel({
+    extensionUri: context.extensionUri,
+    store: runStore,
+    log,
+    onMessage: (m: WebviewToHost) => {
+      switch (m.type) {
+        case 'stop':
+          void runs.stop();
+          break;
+        case 'rerun':
+          if (lastTarget) void runTarget(lastTarget.doc ? targetFromDocument(lastTarget.doc) : lastTarget);
+          else void vscode.commands.executeCommand(CMD_RUN);
+          break;
+        case 'log':
+          log[m.level](`[panel] ${m.message}`);
+          break;
+        default:
+          break;
+      }
+    },
+  });
+
+  const unsubscribe = runs.onEvent((e) => {
+    panel.onEngineEvent(e);
+    statusBar.onEngineEvent(e);
+    logEvent(log, e);
+  });
+
+  async function runTarget(target: RunTarget): Promise<RunSummary | undefined> {
+    if (usesCustomModule(target.text) && !vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage(
+        'Optimizer Debugger: this experiment loads a custom model module (model.module), which runs only in a trusted workspace.',
+      );
+      return undefined;
+    }
+    const parsed = parseExperiment(target.text);
+    if (target.doc) setSpecDiagnostics(specDiagnostics, target.doc, parsed.issues);
+    const errors = parsed.issues.filter((i) => i.severity === 'error');
+    if (!parsed.experiment || errors.length > 0) {
+      const n = Math.max(1, errors.length);
+      const where = target.doc ? 'see the Problems pane' : errors.map((i) => `${i.path || '/'}: ${i.message}`).join('; ');
+      void vscode.window.showErrorMessage(`Experiment has ${n} problem${n === 1 ? '' : 's'} — ${where}`);
+      log.error(`Not started: ${target.source} has ${n} problem(s): ${errors.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      return undefined;
+    }
+    lastTarget = target;
+    const cfg = config();
+    const pref = cfg.get<string>('backend', 'auto');
+    const backend = (backends as readonly string[]).includes(pref) ? (pref as BackendPreference) : 'auto';
+    const tfjsNodePath = cfg.get<string>('tfjsNodePath', '').trim();
+    const req: RunRequest = {
+      experiment: parsed.experiment,
+      source: target.source,
+      baseDir: target.baseDir,
+      backend,
+      // The engine looks for `<dir>/@tensorflow/tfjs-node`: accept the folder or its node_modules.
+      nodeModulesPaths: [
+        ...(tfjsNodePath ? [path.join(tfjsNodePath, 'node_modules'), tfjsNodePath] : []),
+        path.join(context.extensionPath, 'node_modules'),
+      ],
+    };
+
+    log.info(`Starting "${parsed.experiment.name}" from ${target.source} (backend preference: ${backend})`);
+    statusBar.starting();
+    void vscode.commands.executeCommand('setContext', CTX_RUNNING, true);
+    panel.show(true);
+    const outcomeP = runs.run(req);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Optimizer Debugger: ${parsed.experiment.name}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => void runs.stop());
+        let runId: string | undefined;
+        let total = 0;
+        let done = 0;
+        const off = runs.onEvent((e) => {
+          if (e.type === 'started') {
+            runId = e.info.runId;
+            total = e.info.totalSteps;
+            progress.report({ message: `${e.info.backend.label} · starting` });
+          } else if (e.type === 'metrics' && e.runId === runId && e.batch.steps.length > 0) {
+            const last = e.batch.steps[e.batch.steps.length - 1];
+            const pct = total > 0 ? Math.min(100, (100 * last.step) / total) : 0;
+            progress.report({
+              message: `step ${formatCount(last.step)}/${formatCount(total)} · loss ${formatLoss(last.loss)}`,
+              increment: Math.max(0, pct - done),
+            });
+            done = Math.max(done, pct);
+          }
+        });
+        return outcomeP.finally(off);
+      },
+    );
+
+    const outcome = await outcomeP;
+    if (!runs.isRunning) void vscode.commands.executeCommand('setContext', CTX_RUNNING, false);
+    if (outcome.failure) {
+      const { message, path: pointer } = outcome.failure;
+      if (pointer !== undefined && target.doc) {
+        const extra = issueToDiagnostic(target.doc, { path: pointer, message, severity: 'error' });
+        specDiagnostics.set(target.doc.uri, [...(specDiagnostics.get(target.doc.uri) ?? []), extra]);
+      }
+      void vscode.window.showErrorMessage(`Optimizer Debugger: ${message}`);
+      return undefined;
+    }
+    const summary = outcome.summary;
+    if (summary?.reason === 'crashed' || summary?.reason === 'error') {
+      void vscode.window.showErrorMessage(`Optimizer Debugger: run ${summary.reason}: ${summary.message ?? 'no details'}`);
+    } else if (summary?.reason === 'diverged') {
+      void vscode.window.showWarningMessage(`Optimizer Debugger: the run diverged${summary.message ? `: ${summary.message}` : ''}`);
+    }
+    return summary;
+  }
+
+  context.subscriptions.push(
+    log,
+    specDiagnostics,
+    statusBar,
+    panel,
+    { dispose: unsubscribe },
+    vscode.commands.registerCommand(CMD_RUN, async (arg?: unknown) => {
+      try {
+        const target = await resolveRunTarget(arg);
+        return target ? await runTarget(target) : undefined;
+      } catch (err) {
+        // The command contract: resolve, never reject.
+        log.error(`Run failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`Optimizer Debugger: could not start the run: ${String(err)}`);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand(CMD_STOP, () => runs.stop()),
+    vscode.commands.registerCommand(CMD_SHOW, async () => {
+      await loaded;
+      panel.show();
+    }),
+    vscode.commands.registerCommand(CMD_OPEN_EXAMPLE, async () => {
+      const ex = await pickExample('Open which built-in example?');
+      if (!ex) return undefined;
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(ex.path));
+      const editor = await vscode.window.showTextDocument(doc, { preview: false });
+      // Shipped files are read-only in the session: edits belong in a copy (Save As).
+      await Promise.resolve(
+        vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession'),
+      ).catch(() => undefined);
+      return editor.document.uri;
+    }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel): Promise<void> {
+        await loaded;
+        panel.revive(webviewPanel);
+      },
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('optimizerDebugger.maxStoredRuns')) {
+        runStore.setMaxRuns(config().get<number>('maxStoredRuns', 10));
+      }
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => specDiagnostics.delete(doc.uri)),
+  );
+  void vscode.commands.executeCommand('setContext', CTX_RUNNING, false);
+
+  return {
+    getRuns: () => runStore.snapshots(),
+    panelStats: () => panel.panelStats(),
+    backend: () => {
+      const all = runStore.snapshots();
+      return all.length > 0 ? all[all.length - 1].info.backend : undefined;
+    },
+    isRunning: () => runs.isRunning,
+    activeRunId: () => runStore.activeRunId,
+  };
+}
+
+/** Stop a run in progress (its data is kept) and save the store before the host goes away. */
+export async function deactivate(): Promise<void> {
+  await controller?.stop();
+  await store?.persist().catch(() => undefined);
+}
+
+function formatLoss(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : String(x);
+}
+
+function logEvent(log: vscode.LogOutputChannel, e: EngineEvent): void {
+  switch (e.type) {
+    case 'started':
+      log.info(
+        `Run ${e.info.runId} "${e.info.name}": backend ${e.info.backend.label} (${e.info.backend.reason}); ` +
+          `${e.info.paramCount} parameters, up to ${e.info.totalSteps} steps, optimizer ${e.info.optimizer}`,
+      );
+      break;
+    case 'log':
+      log[e.level](e.message);
+      break;
+    case 'finished': {
+      const s = e.summary;
+      const f = s.final;
+      log.info(
+        `Run ${e.runId} ${s.reason} after ${s.steps} steps in ${(s.durationMs / 1000).toFixed(1)} s; ` +
+          `train loss ${f.trainLoss ?? '-'}, val loss ${f.valLoss ?? '-'}, accuracy ${f.accuracy ?? '-'}` +
+          (s.message ? ` — ${s.message}` : ''),
+      );
+      if (s.reason === 'crashed') log.error(`Run ${e.runId} crashed: ${s.message ?? 'no details'}`);
+      break;
+    }
+    case 'failed':
+      log.error(`Run ${e.runId} could not start: ${e.message}${e.path ? ` (at ${e.path})` : ''}`);
+      break;
+    default:
+      break;
+  }
+}

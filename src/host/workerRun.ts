@@ -1,0 +1,111 @@
+/**
+ * One run = one `worker_threads` Worker. Training never touches the extension host's thread,
+ * an out-of-memory kills only the worker (resourceLimits), and stopping is a shared flag the
+ * engine polls every step, backed by `terminate()` if the worker does not answer in time.
+ * This class never throws: every way a run can end resolves `done`.
+ */
+import { Worker } from 'node:worker_threads';
+import type { EngineEvent, HostToWorker, RunSummary, WorkerData } from '../shared/protocol';
+import { isEngineEvent } from './messages';
+
+export type WorkerRunEnd =
+  /** The engine ended the run and said how. */
+  | { kind: 'finished'; summary: RunSummary }
+  /** The engine could not run it (bad experiment, missing data file...). */
+  | { kind: 'failed'; message: string; path?: string }
+  /** Stop was asked and the worker did not finish in time, so it was terminated. */
+  | { kind: 'terminated'; message: string }
+  /** The worker died: uncaught error, out of memory, or exit without a result. */
+  | { kind: 'crashed'; message: string };
+
+export interface WorkerRunOptions {
+  workerPath: string;
+  start: HostToWorker;
+  /** Non-terminal events (`started`, `metrics`, `diagnostics`, `log`), in order. */
+  onEvent: (e: EngineEvent) => void;
+  /** How long the worker gets to finish after a stop before it is terminated. */
+  stopGraceMs?: number;
+  /** Heap limit of the worker: an OOM ends the worker, not the host. */
+  maxOldGenerationSizeMb?: number;
+}
+
+export class WorkerRun {
+  readonly done: Promise<WorkerRunEnd>;
+  private readonly worker: Worker;
+  private readonly stopFlag: Int32Array;
+  private ended = false;
+  private stopTimer: ReturnType<typeof setTimeout> | undefined;
+  private resolveDone!: (end: WorkerRunEnd) => void;
+
+  constructor(private readonly opts: WorkerRunOptions) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    this.stopFlag = new Int32Array(shared);
+    const workerData: WorkerData = { stopFlag: shared };
+    let worker: Worker;
+    try {
+      worker = new Worker(opts.workerPath, {
+        workerData,
+        resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb ?? 4096 },
+        stdout: false,
+        stderr: false,
+      });
+    } catch (err) {
+      // A missing or unreadable bundle: report it like any crash.
+      this.worker = undefined as unknown as Worker;
+      this.end({ kind: 'crashed', message: `Could not start the training worker: ${errorMessage(err)}` });
+      return;
+    }
+    this.worker = worker;
+    worker.on('message', (m: unknown) => this.onMessage(m));
+    worker.on('error', (err) => this.end({ kind: 'crashed', message: `Training worker crashed: ${errorMessage(err)}` }));
+    worker.on('messageerror', (err) => this.end({ kind: 'crashed', message: `Unreadable message from the training worker: ${errorMessage(err)}` }));
+    worker.on('exit', (code) => this.end({ kind: 'crashed', message: `Training worker exited (code ${code}) before the run ended.` }));
+    worker.postMessage(opts.start);
+  }
+
+  get stopRequested(): boolean {
+    return Atomics.load(this.stopFlag, 0) !== 0;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Ask the engine to stop; terminate the worker if it has not finished within the grace time. */
+  stop(): void {
+    if (this.ended) return;
+    Atomics.store(this.stopFlag, 0, 1);
+    if (this.stopTimer === undefined) {
+      const grace = this.opts.stopGraceMs ?? 500;
+      this.stopTimer = setTimeout(() => {
+        this.end({ kind: 'terminated', message: `Stopped: the worker did not finish within ${grace} ms and was terminated.` });
+      }, grace);
+    }
+  }
+
+  private onMessage(m: unknown): void {
+    if (this.ended) return;
+    if (!isEngineEvent(m)) {
+      this.opts.onEvent({ type: 'log', runId: this.opts.start.runId, level: 'warn', message: 'Ignored a malformed message from the training worker.' });
+      return;
+    }
+    if (m.type === 'finished') this.end({ kind: 'finished', summary: m.summary });
+    else if (m.type === 'failed') this.end({ kind: 'failed', message: m.message, ...(m.path !== undefined ? { path: m.path } : {}) });
+    else this.opts.onEvent(m);
+  }
+
+  private end(result: WorkerRunEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.stopTimer !== undefined) clearTimeout(this.stopTimer);
+    // The result is in; a worker kept alive by tfjs internals must not linger.
+    if (this.worker) void this.worker.terminate().catch(() => undefined);
+    this.resolveDone(result);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,134 @@
+/**
+ * The experiment file (`*.optim.json`) as the engine sees it after validation.
+ * Field names are a public contract (README, JSON schema, external tests): add, never rename.
+ * Defaults are filled in by `src/engine/spec/validate.ts`, so everything here is required
+ * unless it is genuinely optional for the run.
+ */
+
+export type SyntheticDataset = 'spiral' | 'circles' | 'xor' | 'blobs' | 'ravine' | 'linear';
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear' | 'leakyRelu';
+export type OutputActivation = 'softmax' | 'sigmoid' | 'linear';
+export type LossName = 'crossentropy' | 'mse';
+export type InitScheme = 'he' | 'glorot' | 'normal' | 'uniform' | 'zeros' | 'constant';
+export type ObjectiveName = 'rosenbrock' | 'beale' | 'quadratic' | 'saddle' | 'himmelblau' | 'sphere';
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+export type ScheduleName = 'constant' | 'inverseTime' | 'exponential' | 'step';
+
+export interface SyntheticData {
+  kind: 'synthetic';
+  synthetic: SyntheticDataset;
+  samples: number;
+  noise: number;
+  validation: number;
+  /** Standardize features to zero mean, unit variance (statistics of the training split). */
+  normalize: boolean;
+  /** Number of classes for `blobs` and `spiral` (default 3 for spiral, 3 for blobs). */
+  classes: number;
+}
+
+export interface CsvData {
+  kind: 'csv';
+  /** Path as written in the file (resolved against the experiment file's folder at load time). */
+  csv: string;
+  target: string;
+  normalize: boolean;
+  validation: number;
+}
+
+export interface IdxData {
+  kind: 'idx';
+  idx: { images: string; labels: string };
+  normalize: boolean;
+  validation: number;
+  /** Use at most this many examples (IDX files can be large). */
+  limit?: number;
+}
+
+export type DataSpec = SyntheticData | CsvData | IdxData;
+
+export interface LayerSpec {
+  units: number;
+  activation: Activation;
+}
+
+export interface InitSpec {
+  scheme: InitScheme;
+  /** Multiplies the scheme's standard deviation (or is the constant for `constant`). */
+  scale: number;
+  /** Initial value of every bias. */
+  bias: number;
+}
+
+export interface ModelSpec {
+  layers: LayerSpec[];
+  output: OutputActivation;
+  loss: LossName;
+  init: InitSpec;
+}
+
+export interface ObjectiveSpec {
+  function: ObjectiveName;
+  start: [number, number];
+  /** Condition number c of `quadratic` ½(x² + c·y²). */
+  condition: number;
+}
+
+export interface ScheduleSpec {
+  name: ScheduleName;
+  /** `inverseTime`: α₀ / (1 + decay·epoch). */
+  decay: number;
+  /** `exponential`: α₀·gamma^epoch. */
+  gamma: number;
+  /** `step`: α divided by `factor` every `every` epochs. */
+  every: number;
+  factor: number;
+}
+
+export interface OptimizerSpec {
+  name: OptimizerName;
+  learningRate: number;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  rho: number;
+  epsilon: number;
+  schedule: ScheduleSpec;
+}
+
+export interface TrainingSpec {
+  /** Passes over the training data (networks). Undefined: bounded by `steps` only. */
+  epochs?: number;
+  /** Upper bound on the number of parameter updates. */
+  steps: number;
+  /** Undefined means full batch. */
+  batchSize?: number;
+  /** Collect activation histograms every this many steps (0 = automatic, about 100 per run). */
+  histogramEvery: number;
+}
+
+interface ExperimentBase {
+  name: string;
+  seed: number;
+  optimizer: OptimizerSpec;
+  training: TrainingSpec;
+}
+
+export interface NetworkExperiment extends ExperimentBase {
+  kind: 'network';
+  data: DataSpec;
+  model: ModelSpec;
+}
+
+export interface ObjectiveExperiment extends ExperimentBase {
+  kind: 'objective';
+  objective: ObjectiveSpec;
+}
+
+export type Experiment = NetworkExperiment | ObjectiveExperiment;
+
+/** A located problem in an experiment file: `path` is a JSON pointer such as `/optimizer/learningRate`. */
+export interface SpecIssue {
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+}

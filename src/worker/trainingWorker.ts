@@ -1,0 +1,53 @@
+/**
+ * Entry of the training worker (`dist/worker.js`): runs one experiment on the engine and posts
+ * every engine event to the host. Stopping is the shared flag in `workerData`, read on every
+ * step, so a stop needs no message round-trip while the loop is busy.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runExperiment } from '../engine';
+import type { EngineEvent, HostToWorker, WorkerData } from '../shared/protocol';
+
+const port = parentPort;
+if (!port) throw new Error('trainingWorker must run inside a worker thread');
+
+const stopFlag = new Int32Array((workerData as WorkerData).stopFlag);
+const shouldStop = (): boolean => Atomics.load(stopFlag, 0) !== 0;
+let runId = '';
+let ended = false;
+
+function post(e: EngineEvent): void {
+  if (ended) return;
+  if (e.type === 'finished' || e.type === 'failed') ended = true;
+  port!.postMessage(e);
+}
+
+function fail(err: unknown): void {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  post({ type: 'failed', runId, message });
+}
+
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+port.once('message', (msg: HostToWorker) => {
+  if (msg?.type !== 'start') {
+    fail(new Error(`Unexpected first message: ${String((msg as { type?: unknown })?.type)}`));
+    return;
+  }
+  runId = msg.runId;
+  runExperiment(msg.experiment, {
+    runId: msg.runId,
+    source: msg.source,
+    baseDir: msg.baseDir,
+    backend: msg.backend,
+    nodeModulesPaths: msg.nodeModulesPaths,
+    shouldStop,
+    emit: post,
+  })
+    .then((summary) => {
+      // runExperiment emits `finished` itself; this covers an engine that only returns.
+      post({ type: 'finished', runId, summary });
+    })
+    .catch(fail)
+    .finally(() => port.close());
+});

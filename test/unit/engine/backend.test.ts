@@ -1,0 +1,49 @@
+import * as assert from 'assert';
+import * as os from 'os';
+import { chooseBackend, selectBackend, tryCandidate, wasmDir } from '../../../src/engine/backend';
+import { tf } from '../../../src/engine/tf';
+
+describe('engine: backend selection', () => {
+  it('auto falls back to WASM here, saying tfjs-node is not installed', async () => {
+    const b = await selectBackend('auto', [os.tmpdir()]);
+    assert.strictEqual(b.name, 'wasm');
+    assert.strictEqual(tf.getBackend(), 'wasm');
+    assert.match(b.label, /^wasm/);
+    assert.match(b.reason, /^auto: /);
+    assert.match(b.reason, /@tensorflow\/tfjs-node-gpu not installed/);
+    assert.match(b.reason, /@tensorflow\/tfjs-node not installed/);
+    assert.match(b.reason, /using wasm/);
+  });
+
+  it('WASM really computes in Node', async () => {
+    const b = await selectBackend('wasm');
+    assert.strictEqual(b.name, 'wasm');
+    assert.strictEqual(b.reason, `wasm requested: using ${b.label}`);
+    const r = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync());
+    assert.deepStrictEqual(Array.from(r), [17, 39]);
+    assert.ok(wasmDir(), 'wasm binaries located');
+  });
+
+  it('an explicit native preference fails over with the reason', async () => {
+    const b = await selectBackend('node');
+    assert.strictEqual(b.name, 'wasm');
+    assert.match(b.reason, /^node requested: @tensorflow\/tfjs-node not installed; using wasm/);
+  });
+
+  it('falls back to CPU when WASM cannot initialise, and CPU computes', async () => {
+    const b = await chooseBackend('auto', async (c) =>
+      c === 'wasm' ? { ok: false, why: 'WASM backend failed to initialise' } : tryCandidate(c),
+    );
+    assert.strictEqual(b.name, 'cpu');
+    assert.match(b.reason, /tfjs-node not installed; WASM backend failed to initialise; using cpu$/);
+    assert.strictEqual(tf.getBackend(), 'cpu');
+    const r = tf.tidy(() => tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]);
+    assert.strictEqual(r, 6);
+  });
+
+  it('cpu returns cpu', async () => {
+    const b = await selectBackend('cpu');
+    assert.deepStrictEqual(b, { name: 'cpu', label: 'cpu', reason: 'cpu requested: using cpu' });
+    assert.strictEqual(tf.getBackend(), 'cpu');
+  });
+});

@@ -1,0 +1,126 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { RunStore } from '../../../src/host/runStore';
+import type { HistogramRecord, RunSummary } from '../../../src/shared/protocol';
+import { info, steps } from './helpers';
+
+const done: RunSummary = { reason: 'completed', steps: 9, final: { trainLoss: 0.1, valLoss: 0.2, accuracy: 0.9 }, durationMs: 5 };
+
+function hist(step: number, layer: number): HistogramRecord {
+  return { step, layer, pre: { min: 0, max: 1, counts: [1, 2] }, act: { min: 0, max: 1, counts: [2, 1] }, deadFraction: 0, saturatedFraction: 0 };
+}
+
+describe('RunStore', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'runstore-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('collects a run: info, metrics appended in order, diagnostics replaced, summary', () => {
+    const s = new RunStore({ maxRuns: 10 });
+    assert.equal(s.activeRunId, null);
+    s.begin(info('a'));
+    assert.equal(s.liveRunId, 'a');
+    s.appendMetrics('a', { steps: steps(0, 3), epochs: [], histograms: [] });
+    s.appendMetrics('a', { steps: steps(3, 2), epochs: [{ epoch: 0, step: 4, trainLoss: 0.3 }], histograms: [] });
+    s.appendMetrics('nope', { steps: steps(0, 100), epochs: [], histograms: [] });
+    s.setDiagnostics('a', [{ code: 'X', severity: 'warning', message: 'm', step: 1, path: '/optimizer', evidence: {}, fixes: [] }]);
+    s.setDiagnostics('a', []);
+    s.finish('a', done);
+    const [snap] = s.snapshots();
+    assert.deepEqual(snap.metrics.steps.map((x) => x.step), [0, 1, 2, 3, 4]);
+    assert.equal(snap.metrics.epochs.length, 1);
+    assert.deepEqual(snap.diagnostics, []);
+    assert.equal(snap.summary?.reason, 'completed');
+    assert.equal(s.liveRunId, null);
+    assert.equal(s.activeRunId, 'a', 'the latest run stays the active one when idle');
+  });
+
+  it('keeps the latest maxRuns runs, never dropping the live one', () => {
+    const s = new RunStore({ maxRuns: 3 });
+    for (const id of ['a', 'b', 'c', 'd']) {
+      s.begin(info(id));
+      s.finish(id, done);
+    }
+    assert.deepEqual(s.snapshots().map((r) => r.info.runId), ['b', 'c', 'd']);
+    s.begin(info('e'));
+    s.setMaxRuns(1);
+    assert.deepEqual(s.snapshots().map((r) => r.info.runId), ['e']);
+  });
+
+  it('persists atomically and restores after a reload, thinned to ≤ 5000 points', async () => {
+    const file = path.join(dir, 'sub', 'runs.json');
+    const s = new RunStore({ maxRuns: 10, file });
+    s.begin(info('long'));
+    s.appendMetrics('long', { steps: steps(0, 12_345), epochs: [], histograms: [] });
+    s.finish('long', { ...done, steps: 12_344 });
+    s.begin(info('live'));
+    s.appendMetrics('live', { steps: steps(0, 7), epochs: [], histograms: [] });
+    await s.persist();
+    assert.deepEqual(readdirSync(path.dirname(file)), ['runs.json'], 'no temp file left behind');
+
+    const restored = new RunStore({ maxRuns: 10, file, now: () => 5000 });
+    await restored.load();
+    const [long, live] = restored.snapshots();
+    assert.equal(long.info.runId, 'long');
+    assert.ok(long.metrics.steps.length <= 5000, `stored points: ${long.metrics.steps.length}`);
+    assert.ok(long.metrics.steps.length > 2000);
+    assert.equal(long.metrics.steps[0].step, 0, 'first point kept');
+    assert.equal(long.metrics.steps[long.metrics.steps.length - 1].step, 12_344, 'last point kept');
+    // The in-progress run cannot continue after a reload: it is closed with the data it had.
+    assert.equal(live.summary?.reason, 'stopped');
+    assert.equal(live.summary?.steps, 6);
+    assert.equal(live.metrics.steps.length, 7);
+    assert.equal(restored.liveRunId, null);
+    assert.equal(restored.activeRunId, 'live');
+  });
+
+  it('serializes concurrent saves so the newest state wins', async () => {
+    const file = path.join(dir, 'runs.json');
+    const s = new RunStore({ maxRuns: 10, file });
+    s.begin(info('a'));
+    const p1 = s.persist();
+    s.finish('a', done);
+    const p2 = s.persist();
+    await Promise.all([p1, p2]);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(saved.runs[0].summary.reason, 'completed');
+  });
+
+  it('treats a missing or corrupt file as no runs', async () => {
+    const s1 = new RunStore({ maxRuns: 10, file: path.join(dir, 'none.json') });
+    await s1.load();
+    assert.deepEqual(s1.snapshots(), []);
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '{"version":1,"runs":[{"info":null}, 42]');
+    const s2 = new RunStore({ maxRuns: 10, file: bad });
+    await s2.load();
+    assert.deepEqual(s2.snapshots(), []);
+    writeFileSync(bad, JSON.stringify({ version: 1, runs: [{ info: null }, 42] }));
+    await s2.load();
+    assert.deepEqual(s2.snapshots(), [], 'malformed entries are skipped');
+  });
+
+  it('bounds the live run in memory and thins finished runs when a new one starts', () => {
+    const s = new RunStore({ maxRuns: 10, maxLiveSteps: 1000, maxStoredPoints: 100, maxStoredHistograms: 40 });
+    s.begin(info('a'));
+    for (let i = 0; i < 30; i++) s.appendMetrics('a', { steps: steps(i * 100, 100), epochs: [], histograms: [] });
+    const live = s.get('a')!;
+    assert.ok(live.metrics.steps.length <= 1000, `live records: ${live.metrics.steps.length}`);
+    assert.equal(live.metrics.steps[live.metrics.steps.length - 1].step, 2999);
+    const hs: HistogramRecord[] = [];
+    for (let st = 0; st < 50; st++) for (let l = 0; l < 2; l++) hs.push(hist(st, l));
+    s.appendMetrics('a', { steps: [], epochs: [], histograms: hs });
+    s.finish('a', done);
+    s.begin(info('b'));
+    const old = s.get('a')!;
+    assert.ok(old.metrics.steps.length <= 100);
+    assert.ok(old.metrics.histograms.length <= 40);
+    const perStep = new Map<number, number>();
+    for (const h of old.metrics.histograms) perStep.set(h.step, (perStep.get(h.step) ?? 0) + 1);
+    assert.ok([...perStep.values()].every((n) => n === 2), 'histogram groups stay whole');
+  });
+});

@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { WorkerRun } from '../../../src/host/workerRun';
+import type { EngineEvent } from '../../../src/shared/protocol';
+import { fakeWorkerPath, startMessage } from './helpers';
+
+function launch(mode: string, extra: { stopGraceMs?: number; maxOldGenerationSizeMb?: number } = {}) {
+  const events: EngineEvent[] = [];
+  const run = new WorkerRun({ workerPath: fakeWorkerPath, start: startMessage(mode), onEvent: (e) => events.push(e), ...extra });
+  return { run, events };
+}
+
+const until = async (what: string, probe: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error(`timeout: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('WorkerRun (fake worker)', function () {
+  this.timeout(20_000);
+
+  it('forwards events in order and resolves with the engine summary', async () => {
+    const { run, events } = launch('complete');
+    const end = await run.done;
+    assert.deepEqual(end, { kind: 'finished', summary: { reason: 'completed', steps: 9, final: { trainLoss: 0.5, valLoss: null, accuracy: null }, durationMs: 1 } });
+    assert.deepEqual(events.map((e) => e.type), ['log', 'started', 'metrics', 'metrics', 'diagnostics']);
+  });
+
+  it('stops through the shared flag when the engine polls it', async () => {
+    const { run, events } = launch('obey-stop');
+    await until('metrics', () => events.filter((e) => e.type === 'metrics').length >= 3);
+    const t0 = Date.now();
+    run.stop();
+    const end = await run.done;
+    assert.equal(end.kind, 'finished');
+    assert.equal(end.kind === 'finished' && end.summary.reason, 'stopped');
+    assert.ok(Date.now() - t0 < 400, `took ${Date.now() - t0} ms`);
+  });
+
+  it('terminates a worker stuck in a step 500 ms after stop', async () => {
+    const { run, events } = launch('ignore-stop');
+    await until('metrics', () => events.some((e) => e.type === 'metrics'));
+    await new Promise((r) => setTimeout(r, 50)); // now inside the endless step
+    const t0 = Date.now();
+    run.stop();
+    const end = await run.done;
+    const took = Date.now() - t0;
+    assert.equal(end.kind, 'terminated');
+    assert.ok(took >= 450 && took < 1000, `took ${took} ms`);
+    assert.equal(run.isEnded, true);
+  });
+
+  it('reports an uncaught error in the worker as a crash', async () => {
+    const { run } = launch('throw');
+    const end = await run.done;
+    assert.equal(end.kind, 'crashed');
+    assert.match(end.kind === 'crashed' ? end.message : '', /boom/);
+  });
+
+  it('reports an exit without result as a crash', async () => {
+    const end = await launch('exit').run.done;
+    assert.equal(end.kind, 'crashed');
+    assert.match(end.kind === 'crashed' ? end.message : '', /code 3/);
+  });
+
+  it('reports out-of-memory in the worker as a crash, the host survives', async () => {
+    const end = await launch('oom', { maxOldGenerationSizeMb: 48 }).run.done;
+    assert.equal(end.kind, 'crashed');
+    assert.match(end.kind === 'crashed' ? end.message : '', /memory/i);
+  });
+
+  it('passes failures with their JSON pointer', async () => {
+    const end = await launch('fail').run.done;
+    assert.deepEqual(end, { kind: 'failed', message: 'data file not found', path: '/data/csv' });
+  });
+
+  it('ignores malformed messages with a warning', async () => {
+    const { run, events } = launch('garbage');
+    const end = await run.done;
+    assert.equal(end.kind, 'finished');
+    assert.equal(events[0].type, 'log');
+    assert.equal(events[0].type === 'log' && events[0].level, 'warn');
+  });
+
+  it('never throws when the worker file is missing', async () => {
+    const run = new WorkerRun({ workerPath: '/nonexistent/worker.js', start: startMessage('complete'), onEvent: () => undefined });
+    const end = await run.done;
+    assert.equal(end.kind, 'crashed');
+  });
+});

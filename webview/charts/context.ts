@@ -1,0 +1,11 @@
+import type { Theme } from '../theme';
+import type { UiState } from '../vscode';
+
+/** What every view needs to draw: current theme (and its version, bumped on theme change) and UI state. */
+export interface RenderCtx {
+  theme: Theme;
+  themeVersion: number;
+  ui: UiState;
+  /** Persists a UI change and schedules a redraw. */
+  setUi: (patch: Partial<UiState>) => void;
+}

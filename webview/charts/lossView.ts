@@ -1,0 +1,70 @@
+/** The `loss` chart: per-step train loss (raw + EMA), epoch train and validation loss. */
+import { decimateIndices } from '../decimate';
+import { EmaCache } from '../smoothing';
+import type { RunData } from '../store';
+import { withAlpha } from '../theme';
+import { checkbox, section, slider } from '../ui/controls';
+import type { UiState } from '../vscode';
+import type { RenderCtx } from './context';
+import { line, LineChart, type LineDataset } from './lineChart';
+import { MAX_POINTS, toPoints } from './setup';
+
+export class LossView {
+  readonly element: HTMLElement;
+  private readonly chart = new LineChart({ id: 'loss', label: 'Training and validation loss per step', xTitle: 'step', yTitle: 'loss' });
+  private readonly ema = new EmaCache();
+  private readonly log: ReturnType<typeof checkbox>;
+  private readonly smooth: ReturnType<typeof slider>;
+
+  constructor(ui: UiState, setUi: (p: Partial<UiState>) => void) {
+    this.log = checkbox('Log scale', ui.logScale, (v) => setUi({ logScale: v }));
+    this.smooth = slider('Smoothing', ui.smoothing, { min: 0, max: 0.99, step: 0.01 }, (v) => setUi({ smoothing: v }));
+    this.element = section('Loss', [this.smooth.root, this.log.root], this.chart.box);
+    this.element.classList.add('wide');
+  }
+
+  render(run: RunData, ctx: RenderCtx): void {
+    const { theme, ui } = ctx;
+    // Objectives minimise f(x, y) itself; the axis says so.
+    this.chart.setYTitle(run.isObjective ? 'f(x, y)' : 'loss');
+    this.log.input.checked = ui.logScale;
+    const log = ui.logScale;
+    const idx = decimateIndices(run.loss, MAX_POINTS);
+    const raw = toPoints(run.step, run.loss, idx, log);
+    const trainColor = theme.blue;
+    const name = run.isObjective ? 'f' : 'train';
+    const datasets: LineDataset[] = [];
+    let points = raw.drawn;
+    if (ui.smoothing > 0) {
+      const ema = this.ema.update(run.loss, ui.smoothing);
+      const smoothed = toPoints(run.step, ema, decimateIndices(ema, MAX_POINTS), log);
+      datasets.push(
+        line(`${name} (raw)`, withAlpha(trainColor, 0.3), raw.pts, theme, { borderWidth: 1 }),
+        line(`${name} (EMA ${ui.smoothing.toFixed(2)})`, trainColor, smoothed.pts, theme),
+      );
+      points += smoothed.drawn;
+    } else {
+      datasets.push(line(name, trainColor, raw.pts, theme));
+    }
+    if (run.epochs.length > 0) {
+      const steps = run.epochs.map((e) => e.step);
+      const trainLoss = run.epochs.map((e) => e.trainLoss);
+      const valLoss = run.epochs.map((e) => e.valLoss ?? NaN);
+      // Markers only while they can be told apart; thousands of epochs become plain lines.
+      const radius = run.epochs.length > 150 ? 0 : 3;
+      const train = toPoints(steps, trainLoss, decimateIndices(trainLoss, MAX_POINTS / 2), log);
+      datasets.push(line('epoch train', theme.palette[3], train.pts, theme, { pointRadius: radius, borderDash: [4, 3] }));
+      points += train.drawn;
+      if (run.epochs.some((e) => e.valLoss !== undefined)) {
+        const val = toPoints(steps, valLoss, decimateIndices(valLoss, MAX_POINTS / 2), log);
+        datasets.push(line('validation', theme.orange, val.pts, theme, { pointRadius: radius }));
+        points += val.drawn;
+      }
+    }
+    this.chart.update(theme, ctx.themeVersion, log, datasets, points);
+  }
+
+  clear(): void {
+    this.chart.clear();
+  }
+}

@@ -1,0 +1,50 @@
+/** Single-series per-step charts: learning rate (`lr`) and global gradient norm (`gradnorm`). */
+import { decimateIndices } from '../decimate';
+import type { RunData } from '../store';
+import { checkbox, section } from '../ui/controls';
+import type { UiState } from '../vscode';
+import type { RenderCtx } from './context';
+import { line, LineChart } from './lineChart';
+import { MAX_POINTS, toPoints } from './setup';
+
+export class LearningRateView {
+  readonly element: HTMLElement;
+  private readonly chart = new LineChart({ id: 'lr', label: 'Learning rate per step', xTitle: 'step', yTitle: 'α', legend: false });
+
+  constructor() {
+    this.element = section('Learning rate', [], this.chart.box);
+  }
+
+  render(run: RunData, ctx: RenderCtx): void {
+    const idx = decimateIndices(run.lr, MAX_POINTS);
+    const p = toPoints(run.step, run.lr, idx, false);
+    this.chart.update(ctx.theme, ctx.themeVersion, false, [line('learning rate', ctx.theme.palette[2], p.pts, ctx.theme)], p.drawn);
+  }
+
+  clear(): void {
+    this.chart.clear();
+  }
+}
+
+export class GradNormView {
+  readonly element: HTMLElement;
+  private readonly chart = new LineChart({ id: 'gradnorm', label: 'Global gradient norm per step', xTitle: 'step', yTitle: '‖∇‖', legend: false });
+  private readonly log: ReturnType<typeof checkbox>;
+
+  constructor(ui: UiState, setUi: (p: Partial<UiState>) => void) {
+    this.log = checkbox('Log scale', ui.gradLogScale, (v) => setUi({ gradLogScale: v }));
+    this.element = section('Gradient norm', [this.log.root], this.chart.box);
+  }
+
+  render(run: RunData, ctx: RenderCtx): void {
+    const log = ctx.ui.gradLogScale;
+    this.log.input.checked = log;
+    const idx = decimateIndices(run.gradNorm, MAX_POINTS);
+    const p = toPoints(run.step, run.gradNorm, idx, log);
+    this.chart.update(ctx.theme, ctx.themeVersion, log, [line('gradient norm', ctx.theme.red, p.pts, ctx.theme)], p.drawn);
+  }
+
+  clear(): void {
+    this.chart.clear();
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Training panel entry: builds the DOM, feeds host messages into the store and redraws at most
+ * once per animation frame. Only UI preferences are saved (setState); run data comes from the
+ * host's `reset` after `ready`.
+ */
+import './panel.css';
+import type { HostToWebview } from '../src/shared/protocol';
+import type { RenderCtx } from './charts/context';
+import { HistogramView } from './charts/histogramView';
+import { LayerGradNormView, UpdateRatioView } from './charts/layerCharts';
+import { LossView } from './charts/lossView';
+import { GradNormView, LearningRateView } from './charts/stepCharts';
+import { TrajectoryView } from './charts/trajectoryView';
+import { Store } from './store';
+import { readTheme, watchTheme } from './theme';
+import { SummaryCards } from './ui/cards';
+import { DiagnosticsTable } from './ui/diagnostics';
+import { h } from './ui/dom';
+import { Header } from './ui/header';
+import { Tabs } from './ui/tabs';
+import { loadUi, post, saveUi, type UiState } from './vscode';
+
+const store = new Store();
+let ui: UiState = loadUi();
+let theme = readTheme();
+let themeVersion = 0;
+
+/** What needs redrawing at the next frame. */
+const dirty = { structure: true, charts: true, diagnostics: true };
+
+function setUi(patch: Partial<UiState>): void {
+  ui = { ...ui, ...patch };
+  saveUi(ui);
+  dirty.charts = true;
+  schedule();
+}
+
+// ---- layout --------------------------------------------------------------------------------
+
+const header = new Header({
+  select: (runId) => {
+    if (store.select(runId)) {
+      dirty.structure = dirty.charts = dirty.diagnostics = true;
+      schedule();
+    }
+  },
+  stop: () => post({ type: 'stop' }),
+  rerun: () => post({ type: 'rerun' }),
+});
+const cards = new SummaryCards();
+const loss = new LossView(ui, setUi);
+const lr = new LearningRateView();
+const grad = new GradNormView(ui, setUi);
+const trajectory = new TrajectoryView();
+const layerGrad = new LayerGradNormView();
+const ratio = new UpdateRatioView();
+const hist = new HistogramView(ui, setUi);
+const diagnostics = new DiagnosticsTable();
+const views = [loss, lr, grad, trajectory, layerGrad, ratio, hist];
+
+const trainingPanel = h('div', { class: 'tab-panel grid' }, cards.element, loss.element, trajectory.element, grad.element, lr.element);
+const layersPanel = h('div', { class: 'tab-panel grid' }, layerGrad.element, ratio.element, hist.element);
+const problemsPanel = h('div', { class: 'tab-panel' }, diagnostics.element);
+const tabs = new Tabs(
+  [
+    { id: 'training', label: 'Training', panel: trainingPanel },
+    { id: 'layers', label: 'Layers', panel: layersPanel },
+    { id: 'problems', label: 'Problems', panel: problemsPanel },
+  ],
+  ui.tab,
+  (id) => {
+    setUi({ tab: id });
+    tabs.show(id);
+  },
+);
+const content = h('main', { class: 'content' }, tabs.list, trainingPanel, layersPanel, problemsPanel);
+const empty = h(
+  'div',
+  { class: 'empty-state card' },
+  h('h3', {}, 'No run yet'),
+  h(
+    'p',
+    {},
+    'Open an experiment file (',
+    h('code', {}, '*.optim.json'),
+    ') and run ',
+    h('strong', {}, 'Optimizer Debugger: Run Optimization'),
+    ' from the Command Palette. Without an open experiment file the command offers the built-in examples.',
+  ),
+);
+
+const root = document.getElementById('root') ?? document.body.appendChild(h('div', { id: 'root' }));
+root.replaceChildren(header.element, empty, content);
+
+// ---- rendering -----------------------------------------------------------------------------
+
+let frame = 0;
+let timer = 0;
+
+function schedule(): void {
+  if (frame || timer) return;
+  frame = requestAnimationFrame(flush);
+  // rAF pauses in background frames; the state hooks (step count, data-state) must still advance.
+  timer = window.setTimeout(flush, 250);
+}
+
+function flush(): void {
+  cancelAnimationFrame(frame);
+  clearTimeout(timer);
+  frame = timer = 0;
+  try {
+    render();
+  } catch (e) {
+    report(e);
+  }
+}
+
+function render(): void {
+  const run = store.active();
+  document.body.dataset.state = run ? run.state : 'idle';
+  header.render(run, store.list(), Date.now());
+  empty.hidden = run !== undefined;
+  content.hidden = run === undefined;
+  if (!run) {
+    if (dirty.structure) for (const v of views) v.clear();
+    dirty.structure = dirty.charts = dirty.diagnostics = false;
+    return;
+  }
+  tabs.setVisible('layers', !run.isObjective);
+  trajectory.element.hidden = !run.isObjective;
+  tabs.show(ui.tab);
+  cards.render(run);
+  if (dirty.diagnostics || dirty.structure) {
+    const n = diagnostics.render(run.diagnostics);
+    tabs.setLabel('problems', n > 0 ? `Problems (${n})` : 'Problems');
+  }
+  if (dirty.charts || dirty.structure) {
+    const ctx: RenderCtx = { theme, themeVersion, ui, setUi };
+    for (const v of views) v.render(run, ctx);
+  }
+  dirty.structure = dirty.charts = dirty.diagnostics = false;
+}
+
+// ---- wiring --------------------------------------------------------------------------------
+
+let reported = 0;
+function report(e: unknown): void {
+  // A broken chart must not flood the output channel.
+  if (reported++ >= 5) return;
+  const message = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+  post({ type: 'log', level: 'error', message: `webview: ${message}` });
+}
+
+window.addEventListener('error', (e) => report(e.error ?? e.message));
+window.addEventListener('unhandledrejection', (e) => report(e.reason));
+
+const KNOWN = new Set<HostToWebview['type']>(['reset', 'runStarted', 'metrics', 'diagnostics', 'runFinished']);
+
+window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
+  const msg = e.data;
+  if (!msg || typeof msg !== 'object' || !KNOWN.has(msg.type)) return;
+  const change = store.apply(msg);
+  dirty.structure ||= change.structure;
+  dirty.charts ||= change.metrics || change.structure || change.summary;
+  dirty.diagnostics ||= change.diagnostics || change.structure;
+  // Header and step count always refresh (inactive runs change the run list labels).
+  schedule();
+});
+
+watchTheme(() => {
+  theme = readTheme();
+  themeVersion++;
+  dirty.charts = true;
+  schedule();
+});
+
+// The live step rate decays when batches stop arriving: refresh the header while running.
+window.setInterval(() => {
+  if (store.active()?.state === 'running') schedule();
+}, 1000);
+
+render();
+post({ type: 'ready' });

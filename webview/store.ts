@@ -1,0 +1,191 @@
+/**
+ * Everything the panel knows about runs, kept in full (charts draw decimated copies). Series are
+ * columnar so charts read them without re-walking records. DOM-free: `now` is injected so the
+ * step-rate logic can be tested.
+ */
+import type {
+  Diagnosis,
+  EpochRecord,
+  HistogramRecord,
+  HostToWebview,
+  MetricsBatch,
+  RunInfo,
+  RunSnapshot,
+  RunSummary,
+} from '../src/shared/protocol';
+
+export type RunState = 'running' | 'finished' | 'failed';
+
+export class RunData {
+  readonly step: number[] = [];
+  readonly loss: number[] = [];
+  readonly lr: number[] = [];
+  readonly gradNorm: number[] = [];
+  /** [layer][i]: gradient norm of layer at step index i. */
+  readonly layerGradNorms: number[][] = [];
+  /** [layer][i]: update/weight ratio of layer after step index i (NaN where not measured). */
+  readonly updateRatios: number[][] = [];
+  readonly pointX: number[] = [];
+  readonly pointY: number[] = [];
+  readonly epochs: EpochRecord[] = [];
+  readonly histograms: HistogramRecord[] = [];
+  diagnostics: Diagnosis[] = [];
+  summary: RunSummary | undefined;
+  /** Arrival samples (ms, steps received) of the last few seconds, for the live step rate. */
+  private rateSamples: { t: number; n: number }[] = [];
+
+  constructor(readonly info: RunInfo) {}
+
+  get state(): RunState {
+    if (!this.summary) return 'running';
+    return this.summary.reason === 'error' || this.summary.reason === 'crashed' ? 'failed' : 'finished';
+  }
+
+  get stepCount(): number {
+    return this.step.length;
+  }
+
+  get isObjective(): boolean {
+    return this.info.kind === 'objective';
+  }
+
+  append(batch: MetricsBatch, now: number): void {
+    const layers = this.info.layers.length;
+    for (const s of batch.steps) {
+      this.step.push(s.step);
+      this.loss.push(s.loss);
+      this.lr.push(s.lr);
+      this.gradNorm.push(s.gradNorm);
+      const nLayers = Math.max(layers, s.layerGradNorms.length);
+      for (let l = 0; l < nLayers; l++) {
+        (this.layerGradNorms[l] ??= fill(this.step.length - 1)).push(s.layerGradNorms[l] ?? NaN);
+        (this.updateRatios[l] ??= fill(this.step.length - 1)).push(s.updateRatios[l] ?? NaN);
+      }
+      if (s.point) {
+        this.pointX.push(s.point[0]);
+        this.pointY.push(s.point[1]);
+      }
+    }
+    this.epochs.push(...batch.epochs);
+    this.histograms.push(...batch.histograms);
+    if (batch.steps.length > 0) this.noteArrival(now);
+  }
+
+  /** Steps per second: live while running (arrivals over ~3 s), overall once finished. */
+  stepsPerSecond(now: number): number | undefined {
+    if (this.summary) {
+      return this.summary.durationMs > 0 ? (this.summary.steps / this.summary.durationMs) * 1000 : undefined;
+    }
+    const samples = this.rateSamples.filter((s) => now - s.t <= 3000);
+    if (samples.length < 2) return undefined;
+    const first = samples[0];
+    const last = samples[samples.length - 1];
+    const dt = last.t - first.t;
+    return dt > 0 ? ((last.n - first.n) / dt) * 1000 : undefined;
+  }
+
+  private noteArrival(now: number): void {
+    this.rateSamples.push({ t: now, n: this.step.length });
+    while (this.rateSamples.length > 2 && now - this.rateSamples[0].t > 3000) this.rateSamples.shift();
+  }
+
+  /** Hidden layers that have histograms, ascending. */
+  histogramLayers(): number[] {
+    return [...new Set(this.histograms.map((h) => h.layer))].sort((a, b) => a - b);
+  }
+}
+
+/** What changed, so the renderer redraws only that. */
+export interface Change {
+  /** The set of runs or the active run changed: rebuild everything. */
+  structure: boolean;
+  /** New data for the active run. */
+  metrics: boolean;
+  diagnostics: boolean;
+  summary: boolean;
+}
+
+export function noChange(): Change {
+  return { structure: false, metrics: false, diagnostics: false, summary: false };
+}
+
+export class Store {
+  private readonly runs = new Map<string, RunData>();
+  activeRunId: string | null = null;
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  /** Runs oldest first. */
+  list(): RunData[] {
+    return [...this.runs.values()];
+  }
+
+  get(runId: string): RunData | undefined {
+    return this.runs.get(runId);
+  }
+
+  active(): RunData | undefined {
+    return this.activeRunId === null ? undefined : this.runs.get(this.activeRunId);
+  }
+
+  select(runId: string): boolean {
+    if (!this.runs.has(runId) || runId === this.activeRunId) return false;
+    this.activeRunId = runId;
+    return true;
+  }
+
+  apply(msg: HostToWebview): Change {
+    const change = noChange();
+    switch (msg.type) {
+      case 'reset': {
+        this.runs.clear();
+        for (const snap of msg.runs) this.runs.set(snap.info.runId, fromSnapshot(snap, this.now()));
+        const newest = msg.runs.length ? msg.runs[msg.runs.length - 1].info.runId : null;
+        this.activeRunId = msg.activeRunId !== null && this.runs.has(msg.activeRunId) ? msg.activeRunId : newest;
+        change.structure = true;
+        break;
+      }
+      case 'runStarted': {
+        this.runs.set(msg.info.runId, new RunData(msg.info));
+        // A new run is what the user just asked for: follow it.
+        this.activeRunId = msg.info.runId;
+        change.structure = true;
+        break;
+      }
+      case 'metrics': {
+        const run = this.runs.get(msg.runId);
+        if (!run) break;
+        run.append(msg.batch, this.now());
+        change.metrics = msg.runId === this.activeRunId;
+        break;
+      }
+      case 'diagnostics': {
+        const run = this.runs.get(msg.runId);
+        if (!run) break;
+        run.diagnostics = msg.diagnostics;
+        change.diagnostics = msg.runId === this.activeRunId;
+        break;
+      }
+      case 'runFinished': {
+        const run = this.runs.get(msg.runId);
+        if (!run) break;
+        run.summary = msg.summary;
+        change.summary = true; // the run list labels change too
+        break;
+      }
+    }
+    return change;
+  }
+}
+
+function fromSnapshot(snap: RunSnapshot, now: number): RunData {
+  const run = new RunData(snap.info);
+  run.append(snap.metrics, now);
+  run.diagnostics = snap.diagnostics;
+  run.summary = snap.summary;
+  return run;
+}
+
+function fill(n: number): number[] {
+  return new Array<number>(n).fill(NaN);
+}
