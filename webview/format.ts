@@ -37,10 +37,18 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-/** Tick label for a log axis: only 1·10ⁿ, 2·10ⁿ and 5·10ⁿ get a label so the axis stays legible. */
-export function logTickLabel(v: number): string {
-  if (!(v > 0)) return '';
+function isNiceLogTick(v: number): boolean {
+  if (!(v > 0)) return false;
   const mantissa = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
-  const nice = [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6 * m);
-  return nice ? formatNumber(v, 3) : '';
+  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6 * m);
+}
+
+/**
+ * Tick label for a log axis: only 1·10ⁿ, 2·10ⁿ and 5·10ⁿ get a label so the axis stays legible,
+ * unless the axis spans so little that fewer than two such ticks exist: then every tick.
+ */
+export function logTickLabel(v: number, all: readonly number[] = []): string {
+  if (!(v > 0)) return '';
+  if (all.length > 0 && all.filter(isNiceLogTick).length < 2) return formatNumber(v, 4);
+  return isNiceLogTick(v) ? formatNumber(v, 3) : '';
 }

@@ -32,7 +32,7 @@ export function post(msg: WebviewToHost): void {
 export function loadUi(): UiState {
   const saved = api.getState()?.ui ?? {};
   const ui = { ...DEFAULT_UI, ...saved };
-  // Saved state comes from an older build possibly: keep only sane values.
+  // Saved state may come from an older build of the panel: keep only values that still make sense.
   if (typeof ui.smoothing !== 'number' || !(ui.smoothing >= 0 && ui.smoothing <= 0.99)) ui.smoothing = DEFAULT_UI.smoothing;
   if (!['training', 'layers', 'problems'].includes(ui.tab)) ui.tab = DEFAULT_UI.tab;
   if (ui.histKind !== 'pre' && ui.histKind !== 'act') ui.histKind = DEFAULT_UI.histKind;

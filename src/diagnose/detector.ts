@@ -18,6 +18,8 @@ export interface Finding {
   path: string;
   evidence: Diagnosis['evidence'];
   fixes: SuggestedFix[];
+  /** The step the problem began at, when the detector knows it better than "now" (e.g. from the data). */
+  step?: number;
 }
 
 /**

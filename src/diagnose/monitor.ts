@@ -16,15 +16,38 @@ export class DiagnosisMonitor {
   private readonly found = new Map<string, Diagnosis>();
   private readonly ctx: DetectorContext;
 
+  /** Detectors run after every this many step records: at most MAX_CHECKS checks per run. */
+  private readonly checkEvery: number;
+  static readonly MAX_CHECKS = 5000;
+
   constructor(experiment: Experiment, info: RunInfo, objective?: ObjectiveValue) {
     this.detectors = createDetectors(objective);
     this.ctx = { experiment, info, series: this.series };
+    this.checkEvery = Math.max(1, Math.ceil(info.totalSteps / DiagnosisMonitor.MAX_CHECKS));
   }
 
-  /** Appends a batch and re-checks; true when the diagnoses changed. */
+  /**
+   * Appends a batch and re-checks; true when the diagnoses changed. A batch holds whatever arrived
+   * in one flush interval (hundreds of steps on a fast run), so it is replayed in slices of
+   * `checkEvery` records: a transient condition (passing a saddle) is seen even between flushes.
+   */
   ingest(batch: MetricsBatch): boolean {
-    this.series.append(batch);
-    return this.evaluate();
+    let changed = false;
+    let e = 0;
+    let h = 0;
+    const { steps, epochs, histograms } = batch;
+    for (let i = 0; i < steps.length || e < epochs.length || h < histograms.length; ) {
+      const j = Math.min(steps.length, i + this.checkEvery);
+      const upTo = j < steps.length ? steps[j - 1].step : Infinity;
+      const e0 = e;
+      const h0 = h;
+      while (e < epochs.length && epochs[e].step <= upTo) e++;
+      while (h < histograms.length && histograms[h].step <= upTo) h++;
+      this.series.append({ steps: steps.slice(i, j), epochs: epochs.slice(e0, e), histograms: histograms.slice(h0, h) });
+      changed = this.evaluate() || changed;
+      i = j;
+    }
+    return changed;
   }
 
   /** Final check once the run ended (whole-run detectors such as slow progress decide here). */
@@ -55,7 +78,8 @@ export class DiagnosisMonitor {
       const f = det.check(this.ctx);
       if (!f) continue;
       const prev = this.found.get(det.code);
-      const d: Diagnosis = { code: det.code, step: prev?.step ?? step, ...f };
+      const { step: began, ...rest } = f;
+      const d: Diagnosis = { code: det.code, step: prev?.step ?? began ?? step, ...rest };
       if (!prev || prev.message !== d.message || prev.severity !== d.severity) changed = true;
       this.found.set(det.code, d);
     }

@@ -6,14 +6,18 @@ import type { Experiment } from '../shared/experiment';
 import type {
   BackendChoice,
   BackendPreference,
+  DataStats,
   EngineEvent,
   EpochRecord,
   RunEndReason,
+  RunInfo,
   RunSummary,
   StepRecord,
 } from '../shared/protocol';
 import { selectBackend } from './backend';
 import { Coalescer } from './coalescer';
+import { DiagnosisMonitor } from '../diagnose/monitor';
+import type { Dataset } from './data/dataset';
 import { loadDataset } from './data/load';
 import { SpecError } from './errors';
 import { objectiveValue } from './objectives';
@@ -58,27 +62,41 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
   try {
     const backend = await selectBackend(opts.backend, opts.nodeModulesPaths ?? []);
     log('info', `backend: ${backend.label} (${backend.reason})`);
-    problem = setUp(exp, opts, backend, (m) => log('warn', m));
+    const { problem: p, dataset } = setUp(exp, opts, backend, (m) => log('warn', m));
+    problem = p;
     optimizer = createOptimizer(exp.optimizer);
-    opts.emit({
-      type: 'started',
-      info: {
-        runId,
-        name: exp.name,
-        source: opts.source,
-        kind: exp.kind,
-        optimizer: exp.optimizer.name,
-        backend,
-        paramCount: problem.paramCount,
-        totalSteps: problem.totalSteps,
-        layers: problem.layerLabels,
-        startedAt: Date.now(),
-      },
+    const info: RunInfo = {
+      runId,
+      name: exp.name,
+      source: opts.source,
+      kind: exp.kind,
+      optimizer: exp.optimizer.name,
+      backend,
+      paramCount: p.paramCount,
+      totalSteps: p.totalSteps,
+      layers: p.layerLabels,
+      startedAt: Date.now(),
+    };
+    if (dataset) {
+      info.trainSize = dataset.nTrain;
+      info.dataStats = dataStats(dataset);
+    }
+    opts.emit({ type: 'started', info });
+    // Detectors see exactly the batches the host sees, so the CLI and the editor agree.
+    const monitor = new DiagnosisMonitor(exp, info, exp.kind === 'objective'
+      ? (x, y) => objectiveValue(exp.objective.function, x, y, exp.objective.condition)
+      : undefined);
+    const report = (changed: boolean) => {
+      if (changed) opts.emit({ type: 'diagnostics', runId, diagnostics: monitor.list() });
+    };
+    const c = new Coalescer(opts.flushMs ?? 50, (batch) => {
+      opts.emit({ type: 'metrics', runId, batch });
+      report(monitor.ingest(batch));
     });
-    const c = new Coalescer(opts.flushMs ?? 50, (batch) => opts.emit({ type: 'metrics', runId, batch }));
     coalescer = c;
-    const summary = await loop(exp, problem, optimizer, c, opts, t0);
+    const summary = await loop(exp, p, optimizer, c, opts, t0);
     c.flush();
+    report(monitor.finish(summary));
     opts.emit({ type: 'finished', runId, summary });
     return summary;
   } catch (e) {
@@ -99,10 +117,20 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
   }
 }
 
-function setUp(exp: Experiment, opts: RunOptions, backend: BackendChoice, warn: (m: string) => void): Problem {
-  if (exp.kind === 'objective') return objectiveProblem(exp);
-  const ds = loadDataset(exp.data, { seed: exp.seed, baseDir: opts.baseDir, output: exp.model.output, warn });
-  return networkProblem(exp, ds, backend.name === 'wasm');
+function setUp(exp: Experiment, opts: RunOptions, backend: BackendChoice, warn: (m: string) => void): { problem: Problem; dataset?: Dataset } {
+  if (exp.kind === 'objective') return { problem: objectiveProblem(exp) };
+  const dataset = loadDataset(exp.data, { seed: exp.seed, baseDir: opts.baseDir, output: exp.model.output, warn });
+  return { problem: networkProblem(exp, dataset, backend.name === 'wasm'), dataset };
+}
+
+/** What the input-scale detectors need; capped so a 784-pixel dataset does not bloat every message. */
+function dataStats(ds: Dataset): DataStats {
+  const n = Math.min(ds.nFeatures, 1024);
+  return {
+    featureNames: ds.featureNames.slice(0, n),
+    mean: Array.from(ds.rawStats.mean.subarray(0, n)),
+    std: Array.from(ds.rawStats.std.subarray(0, n)),
+  };
 }
 
 async function loop(
@@ -173,6 +201,11 @@ async function loop(
       update: false,
     });
     out.step(last);
+    const bad = divergence(last);
+    if (bad) {
+      reason = 'diverged';
+      message = `${bad} at step ${step}`;
+    }
   }
 
   let final: Evaluation | undefined;

@@ -123,8 +123,11 @@ async function main() {
   // 2. UI test.
   if (!process.env.OPTDBG_E2E_SKIP_UI) {
     say('e2e: UI test');
+    // A folder of its own: the workbench would otherwise restore the suite's editors and panel.
+    const uiFolder = join(tmp, 'ui', 'experiments');
+    cpSync(join(repoRoot, 'test', 'e2e', 'fixtures', 'workspace'), uiFolder, { recursive: true });
     try {
-      const checks = await runUiTest({ context, port: server.port, folder, onLog: (t, l) => fullLog.write(`[ui ${t}] ${l}\n`), step: say });
+      const checks = await runUiTest({ context, port: server.port, folder: uiFolder, onLog: (t, l) => fullLog.write(`[ui ${t}] ${l}\n`), step: say });
       passed += checks.filter((c) => c.ok).length;
       failed += checks.filter((c) => !c.ok).length;
     } catch (e) {

@@ -1,14 +1,14 @@
 // The UI test: what a person does and sees. Runs "Optimizer Debugger: Run Optimization" from the
-// command palette, picks a built-in example in the quick pick, waits for the training panel's
-// charts to fill, screenshots it mid-run and at the end, and checks that the loss chart really
-// drew something (coloured pixels on its canvas, not just axes).
-import { mkdirSync } from 'node:fs';
+// command palette, picks a built-in example in the quick pick and checks the finished panel; then
+// runs a longer fixture from its editor, screenshots the panel mid-run, and stops it from the
+// palette. Chart checks read the loss canvas's pixels (a coloured curve, not just grey axes).
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './build-suite.mjs';
 import { openWorkbench, workbenchUrl } from './lib/workbench.mjs';
 
 export const outputDir = join(repoRoot, '.test-output');
-/** Long enough to catch it running (a few seconds), short enough for CI. */
+/** Picked in the quick pick: a network example, so the panel shows loss, validation and histograms. */
 export const uiExample = process.env.OPTDBG_UI_EXAMPLE ?? 'spiral-healthy';
 
 /**
@@ -18,6 +18,9 @@ export const uiExample = process.env.OPTDBG_UI_EXAMPLE ?? 'spiral-healthy';
  */
 export async function runUiTest({ context, port, folder, onLog, step }) {
   mkdirSync(outputDir, { recursive: true });
+  for (const f of ['panel-running.png', 'panel-finished.png', 'panel-stopped.png', 'ui-failure.png']) {
+    rmSync(join(outputDir, f), { force: true }); // no stale picture passes for this run's
+  }
   const url = workbenchUrl({ port, folder, extensionPath: repoRoot });
   const { page } = await openWorkbench(context, url, onLog);
   const results = [];
@@ -30,7 +33,7 @@ export async function runUiTest({ context, port, folder, onLog, step }) {
       results.push({ name, ok: false, error: String(e?.stack ?? e) });
       step(`  ✘ ${name}\n${String(e?.message ?? e)}`);
       await page.screenshot({ path: join(outputDir, 'ui-failure.png') }).catch(() => {});
-      throw e;
+      throw new StopChecks();
     }
   };
 
@@ -58,51 +61,65 @@ export async function runUiTest({ context, port, folder, onLog, step }) {
     });
 
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    let sawRunning = false;
-    await check('loss chart receives points while the run is live', async () => {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const s = await panelState(frame).catch(() => undefined);
-        if (s && s.lossPoints > 0) {
-          sawRunning = s.state === 'running';
-          step(`  panel: state=${s.state} steps=${s.stepCount} loss points=${s.lossPoints}`);
-          break;
-        }
-        if (Date.now() > deadline) throw new Error(`no loss points after 60 s (last state ${JSON.stringify(s)})`);
-        await page.waitForTimeout(100);
-      }
-      // Let the curve grow a little so the screenshot shows a curve rather than a dot.
-      if (sawRunning) await page.waitForTimeout(700);
-      await page.screenshot({ path: join(outputDir, 'panel-running.png') });
-      if (!sawRunning) step('  note: the run finished before the panel was caught running');
-    });
-
-    await check('run finishes and the panel shows it', async () => {
+    await check(`the panel shows the finished run of ${uiExample}`, async () => {
       await frame.locator('body[data-state="finished"]').waitFor({ state: 'attached', timeout: 120_000 });
       await page.waitForTimeout(500); // last chart animation frame
       await page.screenshot({ path: join(outputDir, 'panel-finished.png') });
-      await page
-        .locator('iframe.webview.ready')
-        .screenshot({ path: join(outputDir, 'panel-finished-webview.png') })
-        .catch(() => {});
-    });
-
-    await check('step count and loss canvas show data', async () => {
       const s = await panelState(frame);
       step(`  panel: state=${s.state} steps=${s.stepCount} loss points=${s.lossPoints}`);
       if (!(s.stepCount > 0)) throw new Error(`step-count is ${s.stepCount}`);
       if (!(s.lossPoints > 0)) throw new Error(`loss chart data-points is ${s.lossPoints}`);
-      const px = await frame.locator('[data-chart="loss"] canvas').first().evaluate(canvasInk);
-      step(`  loss canvas ${px.width}x${px.height}: ${px.ink} drawn pixels, ${px.coloured} coloured`);
-      if (px.width === 0 || px.height === 0) throw new Error('loss canvas has no size');
-      // Axes and labels are grey; a data curve is drawn in a theme colour.
-      if (px.coloured < 50) throw new Error(`loss canvas has only ${px.coloured} coloured pixels: no curve drawn`);
+      await assertLossCurveDrawn(frame, step);
     });
+
+    // The examples train in a second or two; a longer fixture run shows the panel live.
+    await check('a longer run from the active editor shows live curves mid-run', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'medium.optim.json' }).first().click();
+      await page.locator('.tab.active', { hasText: 'medium.optim.json' }).waitFor({ timeout: 15_000 });
+      const t0 = Date.now();
+      await runFromPalette(page, 'Optimizer Debugger: Run Optimization');
+      const deadline = Date.now() + 60_000;
+      let s;
+      for (;;) {
+        s = await panelState(frame).catch(() => undefined);
+        if (process.env.OPTDBG_UI_TRACE) step(`    t=${Date.now() - t0} ${JSON.stringify(s)}`);
+        // A fresh run: running, with a curve of some length (the previous run's points are gone).
+        if (s && s.state === 'running' && s.lossPoints >= 20 && s.stepCount >= 20) break;
+        if (s && s.state !== 'running' && s.state !== 'idle' && s.stepCount > 1000) {
+          throw new Error(`the long run ended before it was seen running: ${JSON.stringify(s)}`);
+        }
+        if (Date.now() > deadline) throw new Error(`never saw the long run running: ${JSON.stringify(s)}`);
+        await page.waitForTimeout(100);
+      }
+      step(`  running after ${Date.now() - t0} ms: steps=${s.stepCount} loss points=${s.lossPoints}`);
+      await page.waitForTimeout(300); // a chart animation frame
+      await page.screenshot({ path: join(outputDir, 'panel-running.png') });
+      s = await panelState(frame);
+      step(`  panel: state=${s.state} steps=${s.stepCount} loss points=${s.lossPoints}`);
+      if (s.state !== 'running') throw new Error(`the run ended too soon for a mid-run check: ${JSON.stringify(s)}`);
+      await assertLossCurveDrawn(frame, step);
+    });
+
+    await check('"Stop Optimization" from the palette ends the live run', async () => {
+      const before = await panelState(frame);
+      await runFromPalette(page, 'Optimizer Debugger: Stop Optimization');
+      await frame.locator('body[data-state="finished"]').waitFor({ state: 'attached', timeout: 5_000 });
+      const after = await panelState(frame);
+      step(`  stopped at ${after.stepCount} steps (was ${before.stepCount} when asked)`);
+      if (after.stepCount < before.stepCount) throw new Error('steps were lost when stopping');
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(outputDir, 'panel-stopped.png') });
+    });
+  } catch (e) {
+    // A failed check ends the sequence (later checks depend on it); anything else is a harness error.
+    if (!(e instanceof StopChecks)) throw e;
   } finally {
     await page.close().catch(() => {});
   }
   return results;
 }
+
+class StopChecks extends Error {}
 
 async function runFromPalette(page, title) {
   await page.keyboard.press('F1');
@@ -112,6 +129,14 @@ async function runFromPalette(page, title) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
+}
+
+async function assertLossCurveDrawn(frame, step) {
+  const px = await frame.locator('[data-chart="loss"] canvas').first().evaluate(canvasInk);
+  step(`  loss canvas ${px.width}x${px.height}: ${px.ink} drawn pixels, ${px.coloured} coloured`);
+  if (px.width === 0 || px.height === 0) throw new Error('loss canvas has no size');
+  // Axes, grid and labels are grey; a data curve is drawn in a theme colour.
+  if (px.coloured < 50) throw new Error(`loss canvas has only ${px.coloured} coloured pixels: no curve drawn`);
 }
 
 async function panelState(frame) {

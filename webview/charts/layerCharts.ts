@@ -19,10 +19,26 @@ function perLayer(run: RunData, series: number[][], ctx: RenderCtx): { datasets:
   series.forEach((ys, l) => {
     const idx = decimateIndices(ys, MAX_POINTS);
     const p = toPoints(run.step, ys, idx, true);
-    datasets.push(line(layerName(run, l), seriesColor(ctx.theme, l), p.pts, ctx.theme));
+    datasets.push(line(layerName(run, l) + zeroNote(ys), seriesColor(ctx.theme, l), p.pts, ctx.theme));
     points += p.drawn;
   });
   return { datasets, points };
+}
+
+/**
+ * Exact zeros cannot sit on a log axis, yet a layer whose gradient is exactly zero (dead ReLUs)
+ * is the thing to notice: say so in the legend rather than silently drawing nothing.
+ */
+function zeroNote(ys: number[]): string {
+  let zeros = 0;
+  let measured = 0;
+  for (const y of ys) {
+    if (!Number.isFinite(y)) continue;
+    measured++;
+    if (y <= 0) zeros++;
+  }
+  if (zeros === 0) return '';
+  return zeros === measured ? ' — always 0' : ` — 0 at ${zeros} steps`;
 }
 
 export function layerName(run: RunData, l: number): string {

@@ -71,7 +71,8 @@ export function axis(theme: Theme, type: AxisKind, title: string): ScaleOptions<
       color: theme.foreground,
       font,
       maxTicksLimit: 8,
-      callback: (v: number | string) => (type === 'logarithmic' ? logTickLabel(Number(v)) : formatTick(Number(v))),
+      callback: (v: number | string, _i: number, ticks: { value: number }[]) =>
+        type === 'logarithmic' ? logTickLabel(Number(v), ticks.map((t) => t.value)) : formatTick(Number(v)),
     },
   };
 }

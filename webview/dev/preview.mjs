@@ -2,7 +2,7 @@
 // fakes the VS Code API, replays synthetic runs and writes screenshots to .test-output/webview/.
 // Usage: node webview/dev/preview.mjs   (after building dist/webview/main.js)
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -164,6 +164,29 @@ try {
   });
   console.log(`100k steps: generated in ${genMs} ms, 100 batches posted+rendered in ${loadMs.toFixed(0)} ms, one full redraw ≈ ${frameMs.toFixed(1)} ms`);
   await page.screenshot({ path: join(out, '8-long-run.png') });
+
+  // Recorded engine runs (webview/dev/record-run.mjs), when present: replay and screenshot.
+  for (const f of readdirSync(out).filter((n) => /^run-.*\.json$/.test(n))) {
+    const messages = readFileSync(join(out, f), 'utf8');
+    await page.evaluate(async (json) => {
+      for (const m of JSON.parse(json)) {
+        window.postMessage(m, '*');
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    }, messages);
+    await frame();
+    const name = f.replace(/^run-|\.json$/g, '');
+    const objective = await page.isHidden('#tab-layers');
+    check(Number(await page.textContent('[data-testid="step-count"]')) > 0, `recorded ${name}: steps shown`);
+    await page.click('#tab-training');
+    await frame();
+    await page.screenshot({ path: join(out, `rec-${name}-training.png`), fullPage: true });
+    if (!objective) {
+      await page.click('#tab-layers');
+      await frame();
+      await page.screenshot({ path: join(out, `rec-${name}-layers.png`), fullPage: true });
+    }
+  }
 
   check(problems.length === 0, `no console errors/CSP violations${problems.length ? ': ' + problems.join(' | ') : ''}`);
 } finally {

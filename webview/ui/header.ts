@@ -13,7 +13,7 @@ export class Header {
   private readonly optimizer = h('span', { class: 'meta-value' });
   private readonly backend = h('span', { class: 'meta-value' });
   private readonly stepCount = h('span', { 'data-testid': 'step-count' }, '0');
-  private readonly stepTotal = h('span', { class: 'muted' });
+  private readonly progress = h('span', { class: 'meta-value' });
   private readonly rate = h('span', { class: 'meta-value' });
   private readonly stopBtn = h('button', { type: 'button', class: 'secondary', title: 'Stop the running optimization' }, 'Stop');
   private readonly rerunBtn = h('button', { type: 'button', title: 'Run the last experiment again' }, 'Run again');
@@ -31,7 +31,8 @@ export class Header {
       meta('Source', this.source),
       meta('Optimizer', this.optimizer),
       meta('Backend', this.backend),
-      meta('Steps', h('span', { class: 'meta-value' }, this.stepCount, this.stepTotal)),
+      meta('Steps', h('span', { class: 'meta-value', title: 'Measurements received (step 0 is the starting point)' }, this.stepCount)),
+      meta('Progress', this.progress),
       meta('Steps/s', this.rate),
     );
     this.element = h(
@@ -78,7 +79,9 @@ export class Header {
     setText(this.optimizer, run.info.optimizer);
     setText(this.backend, run.info.backend.label);
     this.backend.title = run.info.backend.reason;
-    setText(this.stepTotal, run.info.totalSteps > 0 ? ` / ${run.info.totalSteps}` : '');
+    // Records include step 0 (the start), so progress is counted in updates, not records.
+    const updates = run.stepCount ? run.step[run.stepCount - 1] : 0;
+    setText(this.progress, run.info.totalSteps > 0 ? `${updates} / ${run.info.totalSteps} updates` : `${updates} updates`);
     const rate = run.stepsPerSecond(now);
     setText(this.rate, rate === undefined ? '–' : formatNumber(rate, 3));
     this.state.dataset.state = run.state;

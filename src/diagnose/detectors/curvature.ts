@@ -11,14 +11,15 @@ import { fmt, median } from '../stats';
  * - ill-conditioning: λ₁ > 0 and λ₂/λ₁ > CONDITION, for a non-adaptive optimizer (Adam, RMSProp and
  *   AdaGrad rescale per coordinate, which is the recap's fix) — the ravine in which GD zig-zags.
  * - saddle-point: λ₁ < −NEG·|λ₂| (real negative curvature) with a gradient norm below
- *   SMALL × the largest seen, over the last SADDLE_STEPS records.
+ *   SMALL × the largest seen (the lecture's saddle x² − y² from [1, 0.001] with α = 0.05 bottoms
+ *   out at ≈ 3.7 % of it), over the last SADDLE_STEPS records.
  * Networks (until Hessian-vector products are instrumented): the input covariance of a linear
  *   layer has condition ≈ (std ratio)², so unnormalized features with a std ratio above √CONDITION
  *   mean an ill-conditioned problem.
  */
 const CONDITION = 100;
 const NEG = 1e-3;
-const SMALL = 1e-2;
+const SMALL = 5e-2;
 const SADDLE_STEPS = 5;
 
 export type ObjectiveValue = (x: number, y: number) => number;
@@ -58,6 +59,7 @@ export class IllConditioningDetector implements Detector {
           { path: '/data/normalize', value: true, why: 'Standardized inputs make the curvature similar in every direction.' },
           { path: '/optimizer/name', value: 'adam', why: 'Adam rescales each coordinate by its gradient history.' },
         ],
+        step: 0,
       };
     }
     if (!this.objective || ADAPTIVE.has(e.optimizer.name)) return undefined;

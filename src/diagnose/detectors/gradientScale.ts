@@ -28,7 +28,8 @@ function layerRatio(ctx: DetectorContext): number {
 
 export class VanishingGradientDetector implements Detector {
   readonly code = 'vanishing-gradient';
-  readonly supersededBy = ['divergence'];
+  // Dead ReLUs pass exactly zero gradient: that is their diagnosis, not a vanishing one.
+  readonly supersededBy = ['divergence', 'dead-units'];
 
   check(ctx: DetectorContext): Finding | undefined {
     const e = ctx.experiment;

@@ -5,8 +5,8 @@ import { fmt } from '../stats';
  * `unnormalized-inputs`: features far from zero mean / unit variance, or on scales that differ by
  * more than SCALE_RATIO (recap table; lecture 8's ravine tables: 114.8 vs 0.00323, or 1003.2 vs
  * 1005.1). Holds from step 0 when `data.normalize` is off and any of: max std / min std >
- * SCALE_RATIO; some |mean| > OFFSET × its std and > 1 (inputs that sit far from zero); some std
- * outside [1/SPREAD, SPREAD]. Constant features (std 0) are ignored for the ratios.
+ * SCALE_RATIO; some |mean| > OFFSET × its std and > 1 (inputs that sit far from zero); the typical
+ * std outside [1/SPREAD, SPREAD]. Constant features (std 0) are ignored.
  */
 const SCALE_RATIO = 100;
 const OFFSET = 10;
@@ -19,19 +19,23 @@ export interface FeatureScales {
   minStd: number;
 }
 
+/**
+ * Scale summary of the features. With many features (pixels) the 10th and 90th percentiles of the
+ * standard deviations stand in for min and max, so a few nearly constant border pixels do not make
+ * [0, 1] images look unnormalized; with a handful of features they are the min and max.
+ */
 export function featureScales(ctx: DetectorContext): FeatureScales | undefined {
   const st = ctx.info.dataStats;
   if (!st || st.std.length === 0) return undefined;
-  let maxStd = 0;
-  let minStd = Infinity;
+  const stds = st.std.filter((sd) => sd > 0).sort((a, b) => a - b);
+  if (stds.length === 0) return undefined;
+  const q = (p: number) => stds[Math.round(p * (stds.length - 1))];
+  const minStd = q(0.1);
+  const maxStd = q(0.9);
   let worstOffset = 0;
   st.std.forEach((sd, i) => {
-    if (!(sd > 0)) return;
-    maxStd = Math.max(maxStd, sd);
-    minStd = Math.min(minStd, sd);
-    if (Math.abs(st.mean[i]) > 1) worstOffset = Math.max(worstOffset, Math.abs(st.mean[i]) / sd);
+    if (sd > 0 && Math.abs(st.mean[i]) > 1) worstOffset = Math.max(worstOffset, Math.abs(st.mean[i]) / sd);
   });
-  if (!(maxStd > 0)) return undefined;
   return { ratio: maxStd / minStd, worstOffset, maxStd, minStd };
 }
 
@@ -56,6 +60,7 @@ export class UnnormalizedInputsDetector implements Detector {
       path: '/data/normalize',
       evidence: { scaleRatio: f.ratio, worstMeanOverStd: f.worstOffset, mean: st.mean.slice(0, 32), std: st.std.slice(0, 32) },
       fixes: [{ path: '/data/normalize', value: true, why: 'x̃ = (x − μ)/σ puts every feature on the same scale (lecture 8, ravines).' }],
+      step: 0,
     };
   }
 }

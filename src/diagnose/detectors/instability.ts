@@ -1,6 +1,6 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
 import { learningRate } from '../detector';
-import { fmt, niceRate } from '../stats';
+import { fmt, median, niceRate } from '../stats';
 
 /**
  * `instability`: the cost increases over a window (recap table: "cost increases → decrease α").
@@ -10,11 +10,16 @@ import { fmt, niceRate } from '../stats';
  * starting loss (so jitter at a near-zero loss is ignored), and kept rising for at least SPAN steps
  * since that low point. Loss-not-decreasing rules (SageMaker, AUTOTRAINER) compare windows the same
  * way; we use a ratio rather than a fixed delta because losses differ in scale by orders of magnitude.
+ * The rise must also exceed NOISE_SIGMAS × the EMA's own noise (estimated from the median absolute
+ * step-to-step difference of the raw loss over the last NOISE_WINDOW steps): the running minimum of
+ * a noisy EMA sits a few σ below its mean, and minibatch noise alone must never read as a rising cost.
  * Superseded by `divergence`: a blown-up run is more than unstable.
  */
 const RISE = 1.3;
 const FLOOR = 0.02;
 const SPAN = 10;
+const NOISE_SIGMAS = 6;
+const NOISE_WINDOW = 100;
 
 export class InstabilityDetector implements Detector {
   readonly code = 'instability';
@@ -42,6 +47,7 @@ export class InstabilityDetector implements Detector {
     if (!(this.low < Infinity) || now - this.lowStep < SPAN) return undefined;
     const rise = this.ema - this.low;
     if (!(this.ema > RISE * this.low && rise > FLOOR * Math.abs(this.first))) return undefined;
+    if (!(rise > NOISE_SIGMAS * this.emaNoise(s.loss, a))) return undefined;
     const lr = learningRate(ctx);
     return {
       severity: 'warning',
@@ -50,5 +56,15 @@ export class InstabilityDetector implements Detector {
       evidence: { lowLoss: this.low, lowStep: this.lowStep, currentLoss: this.ema, windowSteps: now - this.lowStep, increase: this.ema / this.low, learningRate: lr },
       fixes: [{ path: '/optimizer/learningRate', value: niceRate(lr / 3), why: 'A smaller step keeps updates from climbing out of the valley.' }],
     };
+  }
+
+  /** σ of the EMA from raw-loss noise: σ_raw ≈ median|Δ| / (0.6745·√2), σ_ema = σ_raw·√(a/(2−a)). */
+  private emaNoise(loss: number[], a: number): number {
+    const n = loss.length;
+    const from = Math.max(1, n - NOISE_WINDOW);
+    const d: number[] = [];
+    for (let i = from; i < n; i++) d.push(Math.abs(loss[i] - loss[i - 1]));
+    const sigma = median(d) / (0.6745 * Math.SQRT2);
+    return sigma * Math.sqrt(a / (2 - a));
   }
 }

@@ -33,6 +33,8 @@ export interface Dataset {
   featureNames: string[];
   /** Training-split statistics used to standardize, when `normalize` was set. */
   normalization?: { mean: Float32Array; std: Float32Array };
+  /** Training-split feature statistics before any normalization (std 0 for constant features). */
+  rawStats: { mean: Float32Array; std: Float32Array };
 }
 
 /**
@@ -64,36 +66,38 @@ export function prepareDataset(raw: RawData, rng: Rng, validation: number, norma
     nOutputs: raw.classes ? raw.classes.length : 1,
     classes: raw.classes,
     featureNames: raw.featureNames,
+    rawStats: featureStats(x.subarray(0, nTrain * f), nTrain, f),
   };
   if (normalize) ds.normalization = standardize(ds);
   return ds;
 }
 
-/** In place: (x - mean) / std per feature, statistics from the training split only. */
-function standardize(ds: Dataset): { mean: Float32Array; std: Float32Array } {
-  const f = ds.nFeatures;
+/** Per-feature mean and (population) standard deviation of row-major [n, f] data. */
+export function featureStats(xs: Float32Array, n: number, f: number): { mean: Float32Array; std: Float32Array } {
   const mean = new Float64Array(f);
   const sq = new Float64Array(f);
-  for (let i = 0; i < ds.nTrain; i++) {
-    for (let j = 0; j < f; j++) mean[j] += ds.xTrain[i * f + j];
-  }
-  for (let j = 0; j < f; j++) mean[j] /= Math.max(ds.nTrain, 1);
-  for (let i = 0; i < ds.nTrain; i++) {
+  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j] += xs[i * f + j];
+  for (let j = 0; j < f; j++) mean[j] /= Math.max(n, 1);
+  for (let i = 0; i < n; i++) {
     for (let j = 0; j < f; j++) {
-      const d = ds.xTrain[i * f + j] - mean[j];
+      const d = xs[i * f + j] - mean[j];
       sq[j] += d * d;
     }
   }
+  return { mean: Float32Array.from(mean), std: Float32Array.from(sq, (v) => Math.sqrt(v / Math.max(n, 1))) };
+}
+
+/** In place: (x - mean) / std per feature, statistics from the training split only. */
+function standardize(ds: Dataset): { mean: Float32Array; std: Float32Array } {
+  const f = ds.nFeatures;
+  const mean = ds.rawStats.mean;
   // Constant features (e.g. always-black MNIST border pixels) keep std 1: centring only.
-  const std = Float64Array.from(sq, (s) => {
-    const sd = Math.sqrt(s / Math.max(ds.nTrain, 1));
-    return sd > 1e-8 ? sd : 1;
-  });
+  const std = Float32Array.from(ds.rawStats.std, (sd) => (sd > 1e-8 ? sd : 1));
   for (const xs of [ds.xTrain, ds.xVal]) {
     for (let i = 0; i < xs.length; i++) {
       const j = i % f;
       xs[i] = (xs[i] - mean[j]) / std[j];
     }
   }
-  return { mean: Float32Array.from(mean), std: Float32Array.from(std) };
+  return { mean: Float32Array.from(mean), std };
 }

@@ -23,7 +23,7 @@ export function info(e: Experiment, extra: Partial<RunInfo> = {}): RunInfo {
   return {
     runId: 'r', name: e.name, source: 'test', kind: e.kind, optimizer: e.optimizer.name,
     backend: { name: 'cpu', label: 'cpu', reason: 'test' }, paramCount: 10, totalSteps: 1000,
-    layers: e.kind === 'network' ? [...e.model.layers.map((l, i) => `dense${i + 1}`), 'output'] : [],
+    layers: e.kind === 'network' ? [...e.model.layers.map((_, i) => `dense${i + 1}`), 'output'] : [],
     startedAt: 0, trainSize: e.kind === 'network' ? 480 : undefined, ...extra,
   };
 }

@@ -1,5 +1,7 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { chooseBackend, selectBackend, tryCandidate, wasmDir } from '../../../src/engine/backend';
 import { tf } from '../../../src/engine/tf';
 
@@ -39,6 +41,32 @@ describe('engine: backend selection', () => {
     assert.strictEqual(tf.getBackend(), 'cpu');
     const r = tf.tidy(() => tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]);
     assert.strictEqual(r, 6);
+  });
+
+  it('loads tfjs-node from an extra node_modules folder, and reports one that fails to load', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'optdbg-nm-'));
+    const pkg = (name: string, body: string) => {
+      fs.mkdirSync(path.join(dir, name), { recursive: true });
+      fs.writeFileSync(path.join(dir, name, 'index.js'), body);
+    };
+    // Stand-ins: the real packages register a backend named "tensorflow" in the shared tfjs engine.
+    const core = JSON.stringify(require.resolve('@tensorflow/tfjs-core'));
+    const cpu = JSON.stringify(require.resolve('@tensorflow/tfjs-backend-cpu'));
+    pkg('@tensorflow/tfjs-node', `require(${core}).registerBackend('tensorflow', () => new (require(${cpu}).MathBackendCPU)(), 0);`);
+    pkg('@tensorflow/tfjs-node-gpu', `throw new Error('libcuda.so.1: cannot open shared object file');`);
+    try {
+      const b = await selectBackend('auto', [dir]);
+      assert.strictEqual(b.name, 'tensorflow');
+      assert.strictEqual(b.label, 'tfjs-node');
+      assert.strictEqual(
+        b.reason,
+        'auto: @tensorflow/tfjs-node-gpu failed to load: libcuda.so.1: cannot open shared object file; using tfjs-node',
+      );
+    } finally {
+      await selectBackend('cpu');
+      tf.removeBackend('tensorflow');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('cpu returns cpu', async () => {

@@ -21,3 +21,13 @@ describe('webview number formatting', () => {
     assert.equal(logTickLabel(3e-4), '');
   });
 });
+
+describe('webview log-axis labels on a narrow range', () => {
+  it('labels every tick when fewer than two 1-2-5 ticks exist', () => {
+    const ticks = [1.05, 1.06, 1.08, 1.1, 1.12];
+    assert.equal(logTickLabel(1.085, ticks), '1.085');
+    const wide = [0.01, 0.02, 0.03, 0.05, 0.1];
+    assert.equal(logTickLabel(0.03, wide), '');
+    assert.equal(logTickLabel(0.05, wide), '0.05');
+  });
+});
