@@ -8,7 +8,9 @@ import { fmt, median } from '../stats';
  *
  * Over the last WINDOW steps (at least MIN_STEPS into the run): the loss moved less than FLAT of
  * its level, stays above HIGH × the starting loss (it never got anywhere: a converged run is low),
- * and the gradient norm is below TINY × the largest seen (or absolutely below 1e-6).
+ * and the gradient norm is below TINY × the largest seen (or absolutely below 1e-6) and below
+ * TINY × the loss itself: a gradient that is only small next to a steep start (the ravine, where
+ * one direction converged and the other crawls) is slow progress, not a flat region.
  */
 const WINDOW = 30;
 const MIN_STEPS = 50;
@@ -32,9 +34,9 @@ export class PlateauDetector implements Detector {
     const start = median(s.loss, 0, 5);
     const level = Math.max(Math.abs(b), 1e-12);
     const g = median(s.gradNorm, n - WINDOW, n);
-    if (!(Math.abs(a - b) < FLAT * level && b > HIGH * start && (g < TINY * this.maxGrad || g < 1e-6))) return undefined;
+    if (!(Math.abs(a - b) < FLAT * level && b > HIGH * start && (g < TINY * this.maxGrad || g < 1e-6) && g < TINY * level)) return undefined;
     const lr = learningRate(ctx);
-    const isNet = ctx.experiment.kind === 'network';
+    const isNet = ctx.experiment.kind === 'network' && ctx.experiment.model.layers.length > 0;
     return {
       severity: 'warning',
       message: `Plateau: the loss has stayed at ${fmt(b)} (started at ${fmt(start)}) for ${WINDOW} steps with a gradient norm of ${fmt(g)}, ${fmt(g / Math.max(this.maxGrad, 1e-30))}× the largest seen. ${isNet ? 'Units may be saturated or dead; check the activation histograms.' : 'The optimizer is stuck on a flat region.'}`,

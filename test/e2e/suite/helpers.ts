@@ -2,7 +2,7 @@
  * What the e2e tests share: the extension's automation API as the contract describes it, and
  * polling helpers (the host works asynchronously: diagnostics, webview handshakes).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
@@ -52,11 +52,17 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** The workspace folder the runner opened (a temp copy of test/e2e/fixtures/workspace). */
+/**
+ * A fixture file in the open folder: the runners open a temp copy of test/e2e/fixtures/workspace;
+ * a launch config may open test/e2e/fixtures itself.
+ */
 export function fixtureUri(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder open: the runner must open the fixture workspace');
-  return vscode.Uri.joinPath(folder.uri, name);
+  const candidates = [vscode.Uri.joinPath(folder.uri, name), vscode.Uri.joinPath(folder.uri, 'workspace', name)];
+  const found = candidates.find((u) => existsSync(u.fsPath));
+  if (!found) throw new Error(`fixture ${name} not found under ${folder.uri.fsPath}`);
+  return found;
 }
 
 /** Runs whose source is the given file path or example id, newest last. */
