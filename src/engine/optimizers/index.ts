@@ -3,7 +3,6 @@ import type { OptimizerSpec } from '../../shared/experiment';
 import { Adagrad } from './adagrad';
 import { Adam } from './adam';
 import { Momentum } from './momentum';
-import { Nesterov } from './nesterov';
 import { RmsProp } from './rmsprop';
 import { Sgd } from './sgd';
 import type { Optimizer } from './types';
@@ -17,7 +16,7 @@ export function createOptimizer(spec: OptimizerSpec): Optimizer {
     case 'momentum':
       return new Momentum(spec.momentum);
     case 'nesterov':
-      return new Nesterov(spec.momentum);
+      return new Momentum(spec.momentum, true);
     case 'adagrad':
       return new Adagrad(spec.epsilon);
     case 'rmsprop':

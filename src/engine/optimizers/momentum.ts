@@ -1,9 +1,13 @@
 /**
- * Heavy-ball momentum in PyTorch's form (SGD with momentum μ, dampening 0):
- *   v ← μ·v + g,  θ ← θ − α·v.
+ * Momentum in PyTorch's form (torch.optim.SGD with momentum μ, dampening 0), with or without
+ * Nesterov's look-ahead, as PyTorch's single `nesterov` flag does:
+ *   v ← μ·v + g,  θ ← θ − α·v                (heavy ball)
+ *   v ← μ·v + g,  θ ← θ − α·(g + μ·v)        (nesterov=True)
  * The lecture writes p ← μ·p − α·g, θ ← θ + p. With a constant α the two are the same
  * trajectory: p = −α·v at every step (they differ only when α changes mid-run).
  * PyTorch's first step sets v = g, which equals μ·0 + g, so zero-initialised v matches it.
+ * The Nesterov form is Sutskever et al.'s reformulation: it needs only the gradient at θ, not at
+ * the look-ahead point θ + μ·p of the lecture's formula.
  */
 import { tf } from '../tf';
 import { Slots } from './state';
@@ -12,7 +16,10 @@ import type { Optimizer } from './types';
 export class Momentum implements Optimizer {
   private readonly velocity = new Slots();
 
-  constructor(private readonly mu: number) {}
+  constructor(
+    private readonly mu: number,
+    private readonly nesterov = false,
+  ) {}
 
   step(params: tf.Variable[], grads: tf.Tensor[], lr: number): void {
     const vs = this.velocity.get(params);
@@ -20,7 +27,8 @@ export class Momentum implements Optimizer {
       params.forEach((p, i) => {
         const v = tf.add(tf.mul(this.mu, vs[i]), grads[i]);
         vs[i].assign(v);
-        p.assign(tf.sub(p, tf.mul(lr, v)));
+        const direction = this.nesterov ? tf.add(grads[i], tf.mul(this.mu, v)) : v;
+        p.assign(tf.sub(p, tf.mul(lr, direction)));
       });
     });
   }
