@@ -5,17 +5,21 @@
  */
 import './panel.css';
 import type { HostToWebview } from '../src/shared/protocol';
+import { ClassifierView } from './charts/classifierView';
 import type { RenderCtx } from './charts/context';
 import { HistogramView } from './charts/histogramView';
 import { LayerGradNormView, UpdateRatioView } from './charts/layerCharts';
 import { LossView } from './charts/lossView';
 import { GradNormView, LearningRateView } from './charts/stepCharts';
 import { TrajectoryView } from './charts/trajectoryView';
+import { exportName, runCsv } from './exportCsv';
 import { Store } from './store';
 import { readTheme, watchTheme } from './theme';
 import { SummaryCards } from './ui/cards';
 import { DiagnosticsTable } from './ui/diagnostics';
 import { h } from './ui/dom';
+import { addPngButtons } from './ui/exportPng';
+import { VerdictBanner } from './ui/verdict';
 import { Header } from './ui/header';
 import { Tabs } from './ui/tabs';
 import { loadUi, post, saveUi, type UiState } from './vscode';
@@ -44,9 +48,20 @@ const header = new Header({
       schedule();
     }
   },
+  compare: (runId) => {
+    if (store.setCompare(runId)) {
+      dirty.charts = true;
+      schedule();
+    }
+  },
   stop: () => post({ type: 'stop' }),
   rerun: () => post({ type: 'rerun' }),
+  exportCsv: () => {
+    const run = store.active();
+    if (run) post({ type: 'export', format: 'csv', fileName: exportName(run), data: runCsv(run) });
+  },
 });
+const verdict = new VerdictBanner();
 const cards = new SummaryCards();
 const loss = new LossView(ui, setUi);
 const lr = new LearningRateView();
@@ -55,10 +70,14 @@ const trajectory = new TrajectoryView();
 const layerGrad = new LayerGradNormView();
 const ratio = new UpdateRatioView();
 const hist = new HistogramView(ui, setUi);
-const diagnostics = new DiagnosticsTable();
-const views = [loss, lr, grad, trajectory, layerGrad, ratio, hist];
+const diagnostics = new DiagnosticsTable((code, fix, rerun) => {
+  const run = store.active();
+  if (run) post({ type: 'applyFix', runId: run.info.runId, code, fix, rerun });
+});
+const classifier = new ClassifierView();
+const views = [loss, lr, grad, trajectory, layerGrad, ratio, hist, classifier];
 
-const trainingPanel = h('div', { class: 'tab-panel grid' }, cards.element, loss.element, trajectory.element, grad.element, lr.element);
+const trainingPanel = h('div', { class: 'tab-panel grid' }, verdict.element, cards.element, loss.element, trajectory.element, grad.element, lr.element, classifier.element);
 const layersPanel = h('div', { class: 'tab-panel grid' }, layerGrad.element, ratio.element, hist.element);
 const problemsPanel = h('div', { class: 'tab-panel' }, diagnostics.element);
 const tabs = new Tabs(
@@ -91,6 +110,14 @@ const empty = h(
 
 const root = document.getElementById('root') ?? document.body.appendChild(h('div', { id: 'root' }));
 root.replaceChildren(header.element, empty, content);
+addPngButtons(
+  content,
+  (title, data) => {
+    const run = store.active();
+    post({ type: 'export', format: 'png', fileName: run ? exportName(run, title) : title, data });
+  },
+  () => theme,
+);
 
 // ---- rendering -----------------------------------------------------------------------------
 
@@ -118,7 +145,8 @@ function flush(): void {
 function render(): void {
   const run = store.active();
   document.body.dataset.state = run ? run.state : 'idle';
-  header.render(run, store.list(), Date.now());
+  const compare = store.compare();
+  header.render(run, store.list(), Date.now(), compare);
   empty.hidden = run !== undefined;
   content.hidden = run === undefined;
   if (!run) {
@@ -130,12 +158,13 @@ function render(): void {
   trajectory.element.hidden = !run.isObjective;
   tabs.show(ui.tab);
   cards.render(run);
+  verdict.render(store.activeVerdict());
   if (dirty.diagnostics || dirty.structure) {
-    const n = diagnostics.render(run.diagnostics);
+    const n = diagnostics.render(run.diagnostics, /\.optim\.json$/i.test(run.info.source));
     tabs.setLabel('problems', n > 0 ? `Problems (${n})` : 'Problems');
   }
   if (dirty.charts || dirty.structure) {
-    const ctx: RenderCtx = { theme, themeVersion, ui, setUi };
+    const ctx: RenderCtx = { theme, themeVersion, ui, setUi, compare };
     for (const v of views) v.render(run, ctx);
   }
   dirty.structure = dirty.charts = dirty.diagnostics = false;
@@ -154,14 +183,14 @@ function report(e: unknown): void {
 window.addEventListener('error', (e) => report(e.error ?? e.message));
 window.addEventListener('unhandledrejection', (e) => report(e.reason));
 
-const KNOWN = new Set<HostToWebview['type']>(['reset', 'runStarted', 'metrics', 'diagnostics', 'runFinished']);
+const KNOWN = new Set<HostToWebview['type']>(['reset', 'runStarted', 'metrics', 'diagnostics', 'runFinished', 'fixVerdict']);
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   const msg = e.data;
   if (!msg || typeof msg !== 'object' || !KNOWN.has(msg.type)) return;
   const change = store.apply(msg);
   dirty.structure ||= change.structure;
-  dirty.charts ||= change.metrics || change.structure || change.summary;
+  dirty.charts ||= change.metrics || change.structure || change.summary || change.compare;
   dirty.diagnostics ||= change.diagnostics || change.structure;
   // Header and step count always refresh (inactive runs change the run list labels).
   schedule();

@@ -6,6 +6,7 @@
 import type {
   Diagnosis,
   EpochRecord,
+  FixVerdict,
   HistogramRecord,
   HostToWebview,
   MetricsBatch,
@@ -103,15 +104,21 @@ export interface Change {
   metrics: boolean;
   diagnostics: boolean;
   summary: boolean;
+  /** The overlay run or the fix verdict changed. */
+  compare: boolean;
 }
 
 export function noChange(): Change {
-  return { structure: false, metrics: false, diagnostics: false, summary: false };
+  return { structure: false, metrics: false, diagnostics: false, summary: false, compare: false };
 }
 
 export class Store {
   private readonly runs = new Map<string, RunData>();
   activeRunId: string | null = null;
+  /** Run overlaid on the active one (dashed), chosen by the user or set by a fix verdict. */
+  compareRunId: string | null = null;
+  /** The latest "apply fix and re-run" verdict. */
+  verdict: FixVerdict | undefined;
 
   constructor(private readonly now: () => number = () => Date.now()) {}
 
@@ -128,6 +135,26 @@ export class Store {
     return this.activeRunId === null ? undefined : this.runs.get(this.activeRunId);
   }
 
+  /** The overlay run, if it exists and is not the active run itself. */
+  compare(): RunData | undefined {
+    if (this.compareRunId === null || this.compareRunId === this.activeRunId) return undefined;
+    return this.runs.get(this.compareRunId);
+  }
+
+  /** Overlay `runId` (null: none). Returns whether anything changed. */
+  setCompare(runId: string | null): boolean {
+    const next = runId !== null && this.runs.has(runId) ? runId : null;
+    if (next === this.compareRunId) return false;
+    this.compareRunId = next;
+    return true;
+  }
+
+  /** The verdict belongs to what is shown: the fixed run, overlaid on the run before the fix. */
+  activeVerdict(): FixVerdict | undefined {
+    const v = this.verdict;
+    return v && v.afterRunId === this.activeRunId && v.beforeRunId === this.compareRunId ? v : undefined;
+  }
+
   select(runId: string): boolean {
     if (!this.runs.has(runId) || runId === this.activeRunId) return false;
     this.activeRunId = runId;
@@ -142,6 +169,7 @@ export class Store {
         for (const snap of msg.runs) this.runs.set(snap.info.runId, fromSnapshot(snap, this.now()));
         const newest = msg.runs.length ? msg.runs[msg.runs.length - 1].info.runId : null;
         this.activeRunId = msg.activeRunId !== null && this.runs.has(msg.activeRunId) ? msg.activeRunId : newest;
+        if (this.compareRunId !== null && !this.runs.has(this.compareRunId)) this.compareRunId = null;
         change.structure = true;
         break;
       }
@@ -156,7 +184,7 @@ export class Store {
         const run = this.runs.get(msg.runId);
         if (!run) break;
         run.append(msg.batch, this.now());
-        change.metrics = msg.runId === this.activeRunId;
+        change.metrics = msg.runId === this.activeRunId || msg.runId === this.compareRunId;
         break;
       }
       case 'diagnostics': {
@@ -164,6 +192,15 @@ export class Store {
         if (!run) break;
         run.diagnostics = msg.diagnostics;
         change.diagnostics = msg.runId === this.activeRunId;
+        break;
+      }
+      case 'fixVerdict': {
+        const v = msg.verdict;
+        if (!this.runs.has(v.beforeRunId) || !this.runs.has(v.afterRunId)) break;
+        this.verdict = v;
+        this.activeRunId = v.afterRunId;
+        this.compareRunId = v.beforeRunId;
+        change.structure = change.compare = true;
         break;
       }
       case 'runFinished': {

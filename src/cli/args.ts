@@ -8,7 +8,11 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'examples'; json: boolean }
-  | { kind: 'run'; target: string; json: boolean; trace?: string; backend: BackendPreference; quiet: boolean };
+  | { kind: 'run'; target: string; json: boolean; trace?: string; backend: BackendPreference; quiet: boolean; failOn?: FailOn };
+
+/** `--fail-on`: the least severe diagnosis that makes the exit code non-zero (CI use). */
+export type FailOn = 'warning' | 'error';
+const FAIL_ON: readonly FailOn[] = ['warning', 'error'];
 
 export class UsageError extends Error {}
 
@@ -22,16 +26,18 @@ Run options:
   --trace FILE         write every step's loss (and, for objectives, the point) to FILE as JSON
   --backend B          auto | node-gpu | node | wasm | cpu (default auto)
   --quiet, -q          no progress output
+  --fail-on LEVEL      warning | error: exit with code 3 when a diagnosis at least this severe is found
 
 Exit codes: 0 run ended (completed, stopped or diverged), 1 internal failure,
-            2 invalid input (bad file, unknown example, bad flags), 130 interrupted.`;
+            2 invalid input (bad file, unknown example, bad flags), 3 a diagnosis at or
+            above --fail-on, 130 interrupted.`;
 
 const COMMANDS = ['run', 'examples', 'help'];
 
 export function parseArgs(argv: readonly string[]): Command {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--trace', '--backend']);
+  const valued = new Set(['--trace', '--backend', '--fail-on']);
   const known = new Set(['--json', '--quiet', '-q', '--help', '-h', '--version', '-V', ...valued]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -67,7 +73,7 @@ export function parseArgs(argv: readonly string[]): Command {
 
   if (command === 'examples') {
     if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-    for (const f of ['--trace', '--backend']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'run'`);
+    for (const f of ['--trace', '--backend', '--fail-on']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'run'`);
     return { kind: 'examples', json };
   }
   if (command !== 'run') {
@@ -85,6 +91,10 @@ export function parseArgs(argv: readonly string[]): Command {
     }
     backend = backendFlag as BackendPreference;
   }
+  const failFlag = flags.get('--fail-on');
+  if (typeof failFlag === 'string' && !(FAIL_ON as readonly string[]).includes(failFlag)) {
+    throw new UsageError(`unknown --fail-on level '${failFlag}'; expected warning or error`);
+  }
   const trace = flags.get('--trace');
   return {
     kind: 'run',
@@ -93,5 +103,6 @@ export function parseArgs(argv: readonly string[]): Command {
     trace: typeof trace === 'string' ? trace : undefined,
     backend,
     quiet: flags.has('--quiet') || flags.has('-q'),
+    ...(typeof failFlag === 'string' ? { failOn: failFlag as FailOn } : {}),
   };
 }

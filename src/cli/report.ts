@@ -59,7 +59,7 @@ function diagnosisText(ds: readonly Diagnosis[]): string {
   return ds
     .map((d) => {
       const head = `  ${d.severity.toUpperCase().padEnd(7)} ${d.code} (step ${d.step}${d.path ? `, ${d.path}` : ''}): ${d.message}`;
-      const fixes = d.fixes.map((f) => `          fix: set ${f.path} to ${JSON.stringify(f.value)}: ${f.why}`);
+      const fixes = d.fixes.map((f) => `          fix: ${f.title} (${f.path} = ${JSON.stringify(f.value)}): ${f.why}`);
       return [head, ...fixes].join('\n');
     })
     .join('\n');

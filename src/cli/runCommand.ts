@@ -11,6 +11,7 @@ import { parseExperiment } from '../engine/spec/parse';
 import { closest } from '../engine/spec/suggest';
 import type { SpecIssue } from '../shared/experiment';
 import type { BackendPreference, Diagnosis, EngineEvent, RunInfo, RunSummary } from '../shared/protocol';
+import type { FailOn } from './args';
 import type { CliIO } from './io';
 import { Progress } from './progress';
 import { RunReport, reportJson, reportText } from './report';
@@ -21,7 +22,11 @@ export interface RunArgs {
   trace?: string;
   backend: BackendPreference;
   quiet: boolean;
+  failOn?: FailOn;
 }
+
+/** Exit code when `--fail-on` matched a diagnosis (distinct from failures, 1, and bad input, 2). */
+export const EXIT_DIAGNOSED = 3;
 
 interface Loaded {
   /** How messages name the file: the path as typed, or `<id>.optim.json` for an example. */
@@ -132,6 +137,10 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
   }
 
   if (summary.reason === 'stopped' && io.interrupted()) return 130;
+  if (args.failOn && diagnostics.some((d) => d.severity === 'error' || (args.failOn === 'warning' && d.severity === 'warning'))) {
+    if (!args.json && !args.quiet) io.stderr(`--fail-on ${args.failOn}: diagnoses found; exit code ${EXIT_DIAGNOSED}\n`);
+    return EXIT_DIAGNOSED;
+  }
   return summary.reason === 'completed' || summary.reason === 'stopped' || summary.reason === 'diverged' ? 0 : 1;
 }
 

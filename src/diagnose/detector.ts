@@ -1,5 +1,6 @@
 import type { Experiment } from '../shared/experiment';
-import type { Diagnosis, RunInfo, RunSummary, Severity, SuggestedFix } from '../shared/protocol';
+import type { Diagnosis, RunInfo, RunSummary, Severity } from '../shared/protocol';
+import type { FixDraft } from './fixes';
 import type { RunSeries } from './series';
 
 /** What every detector may read: the experiment as validated, the run's set-up, and its series. */
@@ -17,7 +18,8 @@ export interface Finding {
   message: string;
   path: string;
   evidence: Diagnosis['evidence'];
-  fixes: SuggestedFix[];
+  /** Titles may be left out: the monitor derives them from the path, the value and the experiment. */
+  fixes: FixDraft[];
   /** The step the problem began at, when the detector knows it better than "now" (e.g. from the data). */
   step?: number;
 }

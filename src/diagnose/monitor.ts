@@ -1,6 +1,7 @@
 import type { Experiment } from '../shared/experiment';
 import type { Diagnosis, MetricsBatch, RunInfo, RunSummary } from '../shared/protocol';
 import type { Detector, DetectorContext } from './detector';
+import { isNoOp, withTitle } from './fixes';
 import { createDetectors } from './registry';
 import type { ObjectiveValue } from './detectors/curvature';
 import { RunSeries } from './series';
@@ -35,15 +36,19 @@ export class DiagnosisMonitor {
     let changed = false;
     let e = 0;
     let h = 0;
+    let p = 0;
     const { steps, epochs, histograms } = batch;
-    for (let i = 0; i < steps.length || e < epochs.length || h < histograms.length; ) {
+    const probes = batch.probes ?? [];
+    for (let i = 0; i < steps.length || e < epochs.length || h < histograms.length || p < probes.length; ) {
       const j = Math.min(steps.length, i + this.checkEvery);
       const upTo = j < steps.length ? steps[j - 1].step : Infinity;
       const e0 = e;
       const h0 = h;
+      const p0 = p;
       while (e < epochs.length && epochs[e].step <= upTo) e++;
       while (h < histograms.length && histograms[h].step <= upTo) h++;
-      this.series.append({ steps: steps.slice(i, j), epochs: epochs.slice(e0, e), histograms: histograms.slice(h0, h) });
+      while (p < probes.length && probes[p].step <= upTo) p++;
+      this.series.append({ steps: steps.slice(i, j), epochs: epochs.slice(e0, e), histograms: histograms.slice(h0, h), probes: probes.slice(p0, p) });
       changed = this.evaluate() || changed;
       i = j;
     }
@@ -78,8 +83,8 @@ export class DiagnosisMonitor {
       const f = det.check(this.ctx);
       if (!f) continue;
       const prev = this.found.get(det.code);
-      const { step: began, ...rest } = f;
-      const d: Diagnosis = { code: det.code, step: prev?.step ?? began ?? step, ...rest };
+      const { step: began, fixes, ...rest } = f;
+      const d: Diagnosis = { code: det.code, step: prev?.step ?? began ?? step, ...rest, fixes: fixes.filter((x) => !isNoOp(x, this.ctx.experiment)).map((x) => withTitle(x, this.ctx.experiment)) };
       if (!prev || prev.message !== d.message || prev.severity !== d.severity) changed = true;
       this.found.set(det.code, d);
     }

@@ -9,13 +9,16 @@ import { OscillationDetector } from './detectors/oscillation';
 import { PlateauDetector } from './detectors/plateau';
 import { SlowProgressDetector } from './detectors/slowProgress';
 import { DeadUnitsDetector, SaturatedUnitsDetector } from './detectors/unitHealth';
+import { IncorrectGradientDetector } from './detectors/gradientCheck';
+import { LocalOptimumDetector } from './detectors/localOptimum';
+import { SymmetryDetector } from './detectors/symmetry';
 
 /** Fresh detector instances for one run (several keep running state). */
 export function createDetectors(objective?: ObjectiveValue): Detector[] {
   return [
     new DivergenceDetector(),
     new InstabilityDetector(),
-    new OscillationDetector(),
+    new OscillationDetector(objective),
     new FluctuationDetector(),
     new SlowProgressDetector(),
     new PlateauDetector(),
@@ -26,10 +29,13 @@ export function createDetectors(objective?: ObjectiveValue): Detector[] {
     new UnnormalizedInputsDetector(),
     new IllConditioningDetector(objective),
     new SaddlePointDetector(objective),
+    new SymmetryDetector(),
+    new LocalOptimumDetector(),
+    new IncorrectGradientDetector(),
   ];
 }
 
-/** Every code of the recap table (shared/recap-table.md); the ones without a detector yet are listed too. */
+/** Every code of the recap table (shared/recap-table.md), each with a detector above. */
 export const ALL_CODES = [
   'incorrect-gradient', 'local-optimum', 'symmetry', 'slow-progress', 'instability', 'divergence',
   'oscillation', 'fluctuation', 'dead-units', 'saturated-units', 'vanishing-gradient', 'exploding-gradient',

@@ -1,4 +1,4 @@
-import type { EpochRecord, HistogramRecord, MetricsBatch } from '../shared/protocol';
+import type { CurvatureRecord, EpochRecord, GradientCheckRecord, HistogramRecord, MetricsBatch, RestartsRecord, SymmetryRecord } from '../shared/protocol';
 
 /**
  * The measurements of one run as flat arrays, appended batch by batch, so detectors read windows
@@ -18,6 +18,11 @@ export class RunSeries {
   readonly epochs: EpochRecord[] = [];
   /** Latest few histogram records per layer (detectors look at persistence, not history). */
   readonly histograms: HistogramRecord[][] = [];
+  /** Instrument records (low cadence: tens per run, so kept whole). */
+  readonly curvature: CurvatureRecord[] = [];
+  readonly symmetry: SymmetryRecord[] = [];
+  readonly gradientChecks: GradientCheckRecord[] = [];
+  restarts: RestartsRecord | undefined;
   /** Index of the first non-finite loss or gradient, -1 while all are finite. */
   firstNonFinite = -1;
 
@@ -44,6 +49,12 @@ export class RunSeries {
       if (this.firstNonFinite < 0 && !(Number.isFinite(r.loss) && Number.isFinite(r.gradNorm))) this.firstNonFinite = i;
     }
     this.epochs.push(...batch.epochs);
+    for (const p of batch.probes ?? []) {
+      if (p.kind === 'curvature') this.curvature.push(p);
+      else if (p.kind === 'symmetry') this.symmetry.push(p);
+      else if (p.kind === 'gradientCheck') this.gradientChecks.push(p);
+      else this.restarts = p;
+    }
     for (const h of batch.histograms) {
       const list = (this.histograms[h.layer] ??= []);
       list.push(h);

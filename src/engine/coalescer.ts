@@ -2,7 +2,7 @@
  * Collects step, epoch and histogram records and hands them on as one `metrics` batch at most
  * every `flushMs`, so consumers see a few dozen messages per second whatever the step rate.
  */
-import type { EpochRecord, HistogramRecord, MetricsBatch, StepRecord } from '../shared/protocol';
+import type { EpochRecord, HistogramRecord, MetricsBatch, ProbeRecord, StepRecord } from '../shared/protocol';
 
 export class Coalescer {
   private batch: MetricsBatch = { steps: [], epochs: [], histograms: [] };
@@ -31,11 +31,16 @@ export class Coalescer {
     this.maybeFlush();
   }
 
+  probe(r: ProbeRecord): void {
+    (this.batch.probes ??= []).push(r);
+    this.maybeFlush();
+  }
+
   /** Sends whatever is pending (always call before the run's final event). */
   flush(): void {
     this.last = this.now();
     const b = this.batch;
-    if (b.steps.length + b.epochs.length + b.histograms.length === 0) return;
+    if (b.steps.length + b.epochs.length + b.histograms.length + (b.probes?.length ?? 0) === 0) return;
     this.batch = { steps: [], epochs: [], histograms: [] };
     this.send(b);
   }

@@ -27,6 +27,8 @@ import { networkProblem } from './train/network';
 import { objectiveProblem } from './train/objective';
 import type { Evaluation, Problem } from './train/problem';
 import { trainStep } from './train/step';
+import { Instruments } from './instruments/schedule';
+import { runRestarts } from './multi/restarts';
 
 export interface RunOptions {
   runId: string;
@@ -59,12 +61,13 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
   let problem: Problem | undefined;
   let optimizer: Optimizer | undefined;
   let coalescer: Coalescer | undefined;
+  let instruments: Instruments | undefined;
   try {
     const backend = await selectBackend(opts.backend, opts.nodeModulesPaths ?? []);
     log('info', `backend: ${backend.label} (${backend.reason})`);
     const { problem: p, dataset } = setUp(exp, opts, backend, (m) => log('warn', m));
     problem = p;
-    optimizer = createOptimizer(exp.optimizer);
+    optimizer = createOptimizer(exp.optimizer, p.paramCount);
     const info: RunInfo = {
       runId,
       name: exp.name,
@@ -94,7 +97,12 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
       report(monitor.ingest(batch));
     });
     coalescer = c;
-    const summary = await loop(exp, p, optimizer, c, opts, t0);
+    // Diagnostic instruments (symmetry, curvature, gradient checks) at a low cadence.
+    instruments = new Instruments(exp, p, (r) => c.probe(r), (m) => log('warn', m));
+    const summary = await loop(exp, p, optimizer, c, opts, t0, instruments);
+    if (exp.training.restarts && summary.reason === 'completed') {
+      c.probe(await runRestarts(exp, exp.training.restarts, summary.final.trainLoss, summary.steps, (e) => headlessLoss(e, opts, backend), opts.shouldStop));
+    }
     c.flush();
     report(monitor.finish(summary));
     opts.emit({ type: 'finished', runId, summary });
@@ -112,8 +120,23 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
       message,
     };
   } finally {
+    instruments?.dispose();
     optimizer?.dispose();
     problem?.dispose();
+  }
+}
+
+/** Trains `exp` without emitting anything (restarts) and returns its final training loss. */
+async function headlessLoss(exp: Experiment, opts: RunOptions, backend: BackendChoice): Promise<number | null> {
+  const { problem } = setUp(exp, opts, backend, () => undefined);
+  const optimizer = createOptimizer(exp.optimizer);
+  try {
+    const quiet = new Coalescer(Infinity, () => undefined);
+    const s = await loop(exp, problem, optimizer, quiet, opts, performance.now());
+    return s.reason === 'completed' ? s.final.trainLoss : null;
+  } finally {
+    optimizer.dispose();
+    problem.dispose();
   }
 }
 
@@ -140,6 +163,7 @@ async function loop(
   out: Coalescer,
   opts: RunOptions,
   t0: number,
+  instruments?: Instruments,
 ): Promise<RunSummary> {
   const total = problem.totalSteps;
   const spe = problem.stepsPerEpoch;
@@ -149,7 +173,7 @@ async function loop(
   // Objectives record epoch 0 (protocol) but schedule by step (an epoch is one step there).
   const epochOf = (step: number) => (problem.tracksPoint ? 0 : Math.floor(step / spe));
   const lrAt = (step: number) =>
-    learningRateAt(exp.optimizer.learningRate, exp.optimizer.schedule, problem.tracksPoint ? step : Math.floor(step / spe));
+    learningRateAt(exp.optimizer.learningRate, exp.optimizer.schedule, problem.tracksPoint ? step : Math.floor(step / spe), totalEpochs);
 
   let lastEval: EpochRecord | undefined;
   const evaluate = (step: number, epoch: number): EpochRecord | undefined => {
@@ -172,6 +196,7 @@ async function loop(
       break;
     }
     if (step % histEvery === 0) emitHistograms(problem, out, step);
+    instruments?.at(step);
     const rec = trainStep(problem, optimizer, { step, epoch: epochOf(step), lr: lrAt(step), update: true });
     out.step(rec);
     last = rec;
@@ -194,6 +219,7 @@ async function loop(
   if (reason === 'completed') {
     // The measurement at θ_T, after the last update (objectives: the final point).
     emitHistograms(problem, out, step);
+    instruments?.at(step, true);
     last = trainStep(problem, optimizer, {
       step,
       epoch: Math.max(0, epochOf(Math.max(step - 1, 0))),

@@ -3,7 +3,7 @@
  * other extensions. Everything here is read-only; runs are started and stopped via the commands
  * (`optimizerDebugger.run`, `optimizerDebugger.stop`) so tests exercise the same path as users.
  */
-import type { BackendChoice, RunSnapshot } from '../shared/protocol';
+import type { BackendChoice, FixVerdict, RunSnapshot } from '../shared/protocol';
 
 export interface PanelStats {
   /** The webview has said `ready` and is visible, so updates are being posted. */
@@ -28,4 +28,6 @@ export interface OptimizerDebuggerApi {
   isRunning(): boolean;
   /** Id of the run in progress or, when idle, of the latest run. */
   activeRunId(): string | null;
+  /** The verdict of the latest "apply fix and re-run" (undefined before the first). */
+  lastVerdict(): FixVerdict | undefined;
 }

@@ -3,15 +3,24 @@
  * the status bar, diagnostics and the commands. Everything registered goes into
  * `context.subscriptions`. Returns the automation API (see api.ts).
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findExample } from '../engine/examples';
 import { parseExperiment } from '../engine/spec/parse';
-import type { BackendPreference, EngineEvent, RunSummary, WebviewToHost } from '../shared/protocol';
+import type { BackendPreference, EngineEvent, WebviewToHost } from '../shared/protocol';
 import type { OptimizerDebuggerApi } from './api';
+import { ExperimentLenses } from './codeLens';
+import { saveExport } from './exportFile';
+import { FixCommands } from './fixCommands';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
-import { RunController, type RunRequest } from './runController';
+import { CMD_RERUN_AFTER_FIX, RunQuickFixes, type RerunAfterFixArgs } from './quickFixes';
+import { RunController, type RunOutcome, type RunRequest } from './runController';
+import { RunProblems } from './runProblems';
 import { RunStore } from './runStore';
 import { pickExample, resolveRunTarget, targetFromDocument, type RunTarget } from './runTarget';
+import { confirmOutsidePaths } from './confirmPaths';
 import { DIAGNOSTIC_SOURCE, issueToDiagnostic, setSpecDiagnostics } from './specDiagnostics';
 import { RunStatusBar } from './statusBar';
 import { formatCount } from './status';
@@ -21,7 +30,9 @@ const CMD_RUN = 'optimizerDebugger.run';
 const CMD_STOP = 'optimizerDebugger.stop';
 const CMD_SHOW = 'optimizerDebugger.showPanel';
 const CMD_OPEN_EXAMPLE = 'optimizerDebugger.openExample';
+const CMD_NEW_FROM_EXAMPLE = 'optimizerDebugger.newFromExample';
 const CTX_RUNNING = 'optimizerDebugger.running';
+const EXPERIMENT_FILES: vscode.DocumentSelector = [{ pattern: '**/*.optim.json' }];
 const backends: readonly BackendPreference[] = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'];
 
 let controller: RunController | undefined;
@@ -32,7 +43,13 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
   const config = () => vscode.workspace.getConfiguration('optimizerDebugger');
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
 
-  store = new RunStore({ maxRuns: config().get<number>('maxStoredRuns', 10), file: path.join(storageDir, 'runs.json') });
+  store = new RunStore({ maxRuns: config().get<number>('maxStoredRuns', 10), file: path.join(storageDir, 'runs.json'),
+    // A damaged history is copied aside and skipped: say so where the user looks.
+    onWarning: (m) => {
+      log.warn(m);
+      void vscode.window.showWarningMessage(`Optimizer Debugger: ${m}`);
+    },
+  });
   const runStore = store;
   const loaded = runStore.load().catch((err: unknown) => log.warn(`Could not read saved runs: ${String(err)}`));
 
@@ -40,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
   const runs = controller;
   const specDiagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   const statusBar = new RunStatusBar(CMD_SHOW);
+  const problems = new RunProblems(vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'));
+  const lenses = new ExperimentLenses(problems, { run: CMD_RUN, showPanel: CMD_SHOW });
   let lastTarget: RunTarget | undefined;
 
   const panel = new TrainingPanel({
@@ -52,11 +71,20 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
           void runs.stop();
           break;
         case 'rerun':
-          if (lastTarget) void runTarget(lastTarget.doc ? targetFromDocument(lastTarget.doc) : lastTarget);
+          if (lastTarget) void startRun(lastTarget.doc ? targetFromDocument(lastTarget.doc) : lastTarget);
           else void vscode.commands.executeCommand(CMD_RUN);
           break;
         case 'log':
           log[m.level](`[panel] ${m.message}`);
+          break;
+        case 'applyFix':
+          void fixes.fromPanel(m).catch((err: unknown) => log.error(`Applying a fix failed: ${String(err)}`));
+          break;
+        case 'export':
+          void saveExport(m, log).catch((err: unknown) => {
+            log.error(`Export failed: ${String(err)}`);
+            void vscode.window.showErrorMessage(`Optimizer Debugger: export failed: ${String(err)}`);
+          });
           break;
         default:
           break;
@@ -64,13 +92,24 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
     },
   });
 
+  const fixes = new FixCommands({
+    store: runStore,
+    problems,
+    log,
+    runDocument: async (doc) => (await startRun(targetFromDocument(doc)))?.runId,
+    showVerdict: (v) => panel.showVerdict(v),
+  });
+
   const unsubscribe = runs.onEvent((e) => {
+    problems.onEngineEvent(e);
+    if (e.type === 'started' || e.type === 'diagnostics') lenses.refresh();
     panel.onEngineEvent(e);
     statusBar.onEngineEvent(e);
     logEvent(log, e);
   });
 
-  async function runTarget(target: RunTarget): Promise<RunSummary | undefined> {
+  /** Undefined: the run did not start (untrusted, invalid); else how it ended. */
+  async function startRun(target: RunTarget): Promise<RunOutcome | undefined> {
     if (usesCustomModule(target.text) && !vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage(
         'Optimizer Debugger: this experiment loads a custom model module (model.module), which runs only in a trusted workspace.',
@@ -87,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
       log.error(`Not started: ${target.source} has ${n} problem(s): ${errors.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
       return undefined;
     }
+    if (!(await confirmOutsidePaths(parsed.experiment, target.baseDir, log))) return undefined;
     lastTarget = target;
     const cfg = config();
     const pref = cfg.get<string>('backend', 'auto');
@@ -144,7 +184,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
         specDiagnostics.set(target.doc.uri, [...(specDiagnostics.get(target.doc.uri) ?? []), extra]);
       }
       void vscode.window.showErrorMessage(`Optimizer Debugger: ${message}`);
-      return undefined;
+      return outcome;
     }
     const summary = outcome.summary;
     if (summary?.reason === 'crashed' || summary?.reason === 'error') {
@@ -152,19 +192,21 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
     } else if (summary?.reason === 'diverged') {
       void vscode.window.showWarningMessage(`Optimizer Debugger: the run diverged${summary.message ? `: ${summary.message}` : ''}`);
     }
-    return summary;
+    return outcome;
   }
 
   context.subscriptions.push(
     log,
     specDiagnostics,
+    problems,
+    lenses,
     statusBar,
     panel,
     { dispose: unsubscribe },
     vscode.commands.registerCommand(CMD_RUN, async (arg?: unknown) => {
       try {
         const target = await resolveRunTarget(arg);
-        return target ? await runTarget(target) : undefined;
+        return target ? (await startRun(target))?.summary : undefined;
       } catch (err) {
         // The command contract: resolve, never reject.
         log.error(`Run failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -173,6 +215,9 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
       }
     }),
     vscode.commands.registerCommand(CMD_STOP, () => runs.stop()),
+    vscode.commands.registerCommand(CMD_RERUN_AFTER_FIX, (args: RerunAfterFixArgs) => fixes.rerunAfterFix(args)),
+    vscode.languages.registerCodeActionsProvider(EXPERIMENT_FILES, new RunQuickFixes(problems), RunQuickFixes.metadata),
+    vscode.languages.registerCodeLensProvider(EXPERIMENT_FILES, lenses),
     vscode.commands.registerCommand(CMD_SHOW, async () => {
       await loaded;
       panel.show();
@@ -187,6 +232,14 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
         vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession'),
       ).catch(() => undefined);
       return editor.document.uri;
+    }),
+    vscode.commands.registerCommand(CMD_NEW_FROM_EXAMPLE, async (arg?: unknown) => {
+      const ex = isExampleId(arg) ? findExample(arg) : await pickExample('Start a new experiment from which example?');
+      if (!ex) return undefined;
+      const doc = await vscode.workspace.openTextDocument(untitledExperimentUri(ex.id));
+      const editor = await vscode.window.showTextDocument(doc, { preview: false });
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), ex.text));
+      return doc.uri;
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel): Promise<void> {
@@ -212,6 +265,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
     },
     isRunning: () => runs.isRunning,
     activeRunId: () => runStore.activeRunId,
+    lastVerdict: () => fixes.lastVerdict,
   };
 }
 
@@ -253,4 +307,18 @@ function logEvent(log: vscode.LogOutputChannel, e: EngineEvent): void {
     default:
       break;
   }
+}
+
+function isExampleId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0;
+}
+
+/** An unsaved `<id>.optim.json` in the workspace folder (a free name), editable and runnable as is. */
+function untitledExperimentUri(id: string): vscode.Uri {
+  const dir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+  let name = `${id}.optim.json`;
+  for (let i = 2; fs.existsSync(path.join(dir, name)) || vscode.workspace.textDocuments.some((d) => d.uri.fsPath === path.join(dir, name)); i++) {
+    name = `${id}-${i}.optim.json`;
+  }
+  return vscode.Uri.file(path.join(dir, name)).with({ scheme: 'untitled' });
 }

@@ -11,6 +11,39 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 const logLevels = new Set(['info', 'warn', 'error']);
 
+/** Limits on what a webview may send: ids are short, a log line is not a novel. */
+export const WEBVIEW_LIMITS = {
+  idChars: 200,
+  logChars: 50_000,
+  /** Exported CSV text or PNG data URL. */
+  exportChars: 64 * 1024 * 1024,
+  fileNameChars: 200,
+  fixIndexMax: 100,
+} as const;
+
+const shortString = (v: unknown, max: number = WEBVIEW_LIMITS.idChars): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= max;
+
+/**
+ * A suggested file name only (the save dialog picks the folder): no separators, no `..`, no
+ * control characters, no drive letters, so a compromised panel cannot aim at another folder.
+ */
+export function isPlainFileName(v: unknown): v is string {
+  return (
+    shortString(v, WEBVIEW_LIMITS.fileNameChars) &&
+    !/[\\/:*?"<>|\u0000-\u001f]/.test(v) &&
+    v !== '.' &&
+    v !== '..' &&
+    v.trim() === v
+  );
+}
+
+function isExport(v: Record<string, unknown>): boolean {
+  if (!isPlainFileName(v.fileName) || typeof v.data !== 'string' || v.data.length > WEBVIEW_LIMITS.exportChars) return false;
+  if (v.format === 'csv') return true;
+  return v.format === 'png' && v.data.startsWith('data:image/png;base64,');
+}
+
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
   if (!isRecord(v)) return false;
   switch (v.type) {
@@ -19,7 +52,18 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'rerun':
       return true;
     case 'log':
-      return typeof v.level === 'string' && logLevels.has(v.level) && typeof v.message === 'string';
+      return typeof v.level === 'string' && logLevels.has(v.level) && typeof v.message === 'string' && v.message.length <= WEBVIEW_LIMITS.logChars;
+    case 'applyFix':
+      return (
+        shortString(v.runId) &&
+        shortString(v.code) &&
+        Number.isInteger(v.fix) &&
+        (v.fix as number) >= 0 &&
+        (v.fix as number) < WEBVIEW_LIMITS.fixIndexMax &&
+        typeof v.rerun === 'boolean'
+      );
+    case 'export':
+      return isExport(v);
     default:
       return false;
   }

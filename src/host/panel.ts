@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { EngineEvent, HostToWebview, MetricsBatch, WebviewToHost } from '../shared/protocol';
+import type { EngineEvent, FixVerdict, HostToWebview, MetricsBatch, WebviewToHost } from '../shared/protocol';
 import type { PanelStats } from './api';
 import { MetricsCoalescer } from './coalescer';
 import { buildPanelHtml, makeNonce } from './html';
@@ -29,6 +29,8 @@ export class TrainingPanel implements vscode.Disposable {
   private ready = false;
   private readonly coalescer: MetricsCoalescer;
   private readonly stats = { posted: 0, stepsPosted: 0, resets: 0 };
+  /** Re-sent after every `reset`, so a reloaded panel still overlays the fix's two runs. */
+  private verdict: FixVerdict | undefined;
 
   constructor(private readonly deps: TrainingPanelDeps) {
     this.coalescer = new MetricsCoalescer(deps.coalesceMs ?? 50, (runId, batch) => this.postMetrics(runId, batch));
@@ -93,6 +95,13 @@ export class TrainingPanel implements vscode.Disposable {
       case 'failed':
         break;
     }
+  }
+
+  /** Overlay the runs before and after a fix, with the verdict; shows the panel. */
+  showVerdict(v: FixVerdict): void {
+    this.verdict = v;
+    if (this.canPost()) this.post({ type: 'fixVerdict', verdict: v });
+    else this.show(true);
   }
 
   dispose(): void {
@@ -161,6 +170,8 @@ export class TrainingPanel implements vscode.Disposable {
     this.coalescer.clear(); // the reset already holds whatever was pending
     this.post({ type: 'reset', runs: this.deps.store.snapshots(), activeRunId: this.deps.store.activeRunId });
     this.stats.resets++;
+    const v = this.verdict;
+    if (v && this.deps.store.get(v.beforeRunId) && this.deps.store.get(v.afterRunId)) this.post({ type: 'fixVerdict', verdict: v });
   }
 
   private canPost(): boolean {

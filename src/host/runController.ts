@@ -8,7 +8,7 @@ import type { BackendPreference, EngineEvent, RunInfo, RunSummary } from '../sha
 import type { Experiment } from '../shared/experiment';
 import type { RunStore } from './runStore';
 import { summarizeFromData } from './summarize';
-import { WorkerRun, type WorkerRunEnd } from './workerRun';
+import { WorkerRun, type WatchdogOptions, type WorkerRunEnd } from './workerRun';
 
 export interface RunRequest {
   experiment: Experiment;
@@ -33,6 +33,8 @@ export interface RunControllerOptions {
   store: RunStore;
   stopGraceMs?: number;
   maxOldGenerationSizeMb?: number;
+  /** Hang detection of the worker (see `WatchdogOptions`); `false` turns it off. */
+  watchdog?: WatchdogOptions | false;
   /** Save the store at most this often during a run (and always at start and end). */
   persistEveryMs?: number;
   now?: () => number;
@@ -85,6 +87,7 @@ export class RunController {
       workerPath: this.opts.workerPath,
       stopGraceMs: this.opts.stopGraceMs,
       maxOldGenerationSizeMb: this.opts.maxOldGenerationSizeMb,
+      watchdog: this.opts.watchdog,
       start: {
         type: 'start',
         runId,

@@ -2,6 +2,10 @@
  * The runs of this window: what the panel redraws from (after `ready`, after a reload) and what
  * the test API reads. Persisted as one JSON file, written atomically (temp file + rename), so a
  * reloaded window can restore its panel. vscode-free: the host passes a file path.
+ *
+ * A history file that cannot be read as ours (corrupt JSON, another format or version, damaged
+ * entries) is never a crash and never silently overwritten: it is copied aside as
+ * `runs.json.corrupt-<time>` before anything is written, and `onWarning` says so.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +26,8 @@ export interface RunStoreOptions {
   /** Step records kept in memory for the live run before it is thinned by half. */
   maxLiveSteps?: number;
   now?: () => number;
+  /** Told when the history file had to be skipped or partly dropped (and where the copy went). */
+  onWarning?: (message: string) => void;
 }
 
 interface StoreFile {
@@ -50,17 +56,43 @@ export class RunStore {
     this.trim();
   }
 
-  /** Read the saved runs. A missing or unreadable file means no runs, never an error. */
-  async load(): Promise<void> {
-    if (!this.opts.file) return;
-    let parsed: unknown;
+  /**
+   * Read the saved runs. A missing or unreadable file means no runs, never an error. Saves wait
+   * for this, so a run started during activation cannot overwrite a file not yet looked at.
+   */
+  load(): Promise<void> {
+    const done = this.writing.then(() => this.loadNow());
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
+
+  private async loadNow(): Promise<void> {
+    const file = this.opts.file;
+    if (!file) return;
+    let text: string;
     try {
-      parsed = JSON.parse(await fs.readFile(this.opts.file, 'utf8'));
-    } catch {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') this.warn(`Could not read the run history ${file}: ${String(err)}`);
       return;
     }
-    if (!isStoreFile(parsed)) return;
-    const loaded = parsed.runs.filter(isSnapshot).map((r) =>
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      await this.setAside(file, `it is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+      return;
+    }
+    if (!isStoreFile(parsed)) {
+      await this.setAside(file, 'it is not an Optimizer Debugger run history of a version this extension reads');
+      return;
+    }
+    const valid = parsed.runs.filter(isSnapshot).map(cleanSnapshot);
+    if (valid.length < parsed.runs.length) {
+      const bad = parsed.runs.length - valid.length;
+      await this.setAside(file, `${bad} of ${parsed.runs.length} saved run${parsed.runs.length === 1 ? ' is' : 's are'} damaged and ${bad === 1 ? 'was' : 'were'} skipped`);
+    }
+    const loaded = valid.map((r) =>
       // A run without summary was cut short by a reload: it is not coming back.
       r.summary ? r : { ...r, summary: summarizeFromData(r, 'stopped', 'The window was reloaded while the run was in progress.', this.now()) },
     );
@@ -137,8 +169,9 @@ export class RunStore {
   persist(): Promise<void> {
     const file = this.opts.file;
     if (!file) return Promise.resolve();
-    const text = JSON.stringify(this.storedForm());
     const next = this.writing.then(async () => {
+      // Serialized when its turn comes: after a pending load, so the loaded runs are included.
+      const text = JSON.stringify(this.storedForm());
       await fs.mkdir(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
       await fs.writeFile(tmp, text, 'utf8');
@@ -146,6 +179,26 @@ export class RunStore {
     });
     this.writing = next.catch(() => undefined);
     return next;
+  }
+
+  /** Copy an unreadable history aside so the next save cannot destroy what it held. */
+  private async setAside(file: string, why: string): Promise<void> {
+    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
+    const backup = `${file}.corrupt-${stamp}`;
+    try {
+      await fs.copyFile(file, backup);
+      this.warn(`The run history ${file} was skipped because ${why}. A copy was kept as ${backup}.`);
+    } catch (err) {
+      this.warn(`The run history ${file} was skipped because ${why}, and no copy could be made (${String(err)}).`);
+    }
+  }
+
+  private warn(message: string): void {
+    try {
+      this.opts.onWarning?.(message);
+    } catch {
+      // A faulty listener must not stop the history from loading.
+    }
   }
 
   /** Finished runs keep only thinned series: only the newest one is shown in full. */
@@ -168,11 +221,29 @@ function isStoreFile(v: unknown): v is StoreFile {
   return typeof v === 'object' && v !== null && (v as StoreFile).version === 1 && Array.isArray((v as StoreFile).runs);
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Drops individual damaged records, so a half-broken file does not break the charts. */
+function cleanSnapshot(s: RunSnapshot): RunSnapshot {
+  const m = s.metrics;
+  return {
+    ...s,
+    metrics: {
+      steps: m.steps.filter((r) => isRecord(r) && typeof r.step === 'number' && typeof r.loss === 'number'),
+      epochs: m.epochs.filter((r) => isRecord(r) && typeof r.step === 'number' && typeof r.epoch === 'number'),
+      histograms: m.histograms.filter((r) => isRecord(r) && typeof r.step === 'number' && isRecord(r.pre) && isRecord(r.act)),
+    },
+    diagnostics: s.diagnostics.filter((d) => isRecord(d) && typeof d.code === 'string'),
+    ...(s.summary !== undefined && !isRecord(s.summary) ? { summary: undefined } : {}),
+  };
+}
+
 function isSnapshot(v: unknown): v is RunSnapshot {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as RunSnapshot;
   return (
-    typeof s.info === 'object' && s.info !== null && typeof s.info.runId === 'string' &&
+    isRecord(s.info) && typeof s.info.runId === 'string' && typeof s.info.name === 'string' &&
+    isRecord(s.info.backend) && typeof s.info.startedAt === 'number' &&
     typeof s.metrics === 'object' && s.metrics !== null &&
     Array.isArray(s.metrics.steps) && Array.isArray(s.metrics.epochs) && Array.isArray(s.metrics.histograms) &&
     Array.isArray(s.diagnostics)

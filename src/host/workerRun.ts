@@ -2,6 +2,8 @@
  * One run = one `worker_threads` Worker. Training never touches the extension host's thread,
  * an out-of-memory kills only the worker (resourceLimits), and stopping is a shared flag the
  * engine polls every step, backed by `terminate()` if the worker does not answer in time.
+ * A watchdog terminates a worker that stops talking (an endless loop in a step or in a custom
+ * model module): see `WatchdogOptions` for why its defaults are generous.
  * This class never throws: every way a run can end resolves `done`.
  */
 import { Worker } from 'node:worker_threads';
@@ -16,7 +18,28 @@ export type WorkerRunEnd =
   /** Stop was asked and the worker did not finish in time, so it was terminated. */
   | { kind: 'terminated'; message: string }
   /** The worker died: uncaught error, out of memory, or exit without a result. */
-  | { kind: 'crashed'; message: string };
+  | { kind: 'crashed'; message: string }
+  /** The watchdog saw no message for too long and terminated the worker. */
+  | { kind: 'hung'; message: string };
+
+/**
+ * A busy worker cannot say "still working" (a step is one synchronous call), so a hang is told
+ * from a slow step only by time. The engine posts metrics every ~50 ms while steps complete, so
+ * silence means one step (or the setup) is taking long. Defaults: setup (backend, data, model)
+ * gets 120 s; after that a run is killed after 60 s of silence, or 10× the longest silence seen
+ * so far in this run if that is longer — a model whose steps legitimately take 20 s is allowed
+ * 200 s per step, while an endless loop in a 1 ms/step run goes after a minute.
+ */
+export interface WatchdogOptions {
+  /** Silence allowed before `started` (backend selection, data loading, model building). */
+  setupMs?: number;
+  /** Silence allowed after `started`, at least. */
+  stallMs?: number;
+  /** ... or this many times the longest silence seen so far, whichever is longer. */
+  factor?: number;
+}
+
+export const WATCHDOG_DEFAULTS: Required<WatchdogOptions> = { setupMs: 120_000, stallMs: 60_000, factor: 10 };
 
 export interface WorkerRunOptions {
   workerPath: string;
@@ -27,6 +50,8 @@ export interface WorkerRunOptions {
   stopGraceMs?: number;
   /** Heap limit of the worker: an OOM ends the worker, not the host. */
   maxOldGenerationSizeMb?: number;
+  /** Hang detection (defaults: `WATCHDOG_DEFAULTS`); `false` turns it off. */
+  watchdog?: WatchdogOptions | false;
 }
 
 export class WorkerRun {
@@ -35,6 +60,10 @@ export class WorkerRun {
   private readonly stopFlag: Int32Array;
   private ended = false;
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchdogTimer: ReturnType<typeof setInterval> | undefined;
+  private started = false;
+  private lastMessageAt = Date.now();
+  private longestGapMs = 0;
   private resolveDone!: (end: WorkerRunEnd) => void;
 
   constructor(private readonly opts: WorkerRunOptions) {
@@ -62,6 +91,7 @@ export class WorkerRun {
     worker.on('messageerror', (err) => this.end({ kind: 'crashed', message: `Unreadable message from the training worker: ${errorMessage(err)}` }));
     worker.on('exit', (code) => this.end({ kind: 'crashed', message: `Training worker exited (code ${code}) before the run ended.` }));
     worker.postMessage(opts.start);
+    this.startWatchdog();
   }
 
   get stopRequested(): boolean {
@@ -84,8 +114,33 @@ export class WorkerRun {
     }
   }
 
+  private startWatchdog(): void {
+    if (this.opts.watchdog === false) return;
+    const w = { ...WATCHDOG_DEFAULTS, ...this.opts.watchdog };
+    this.lastMessageAt = Date.now();
+    const every = Math.max(10, Math.min(1000, Math.min(w.setupMs, w.stallMs) / 4));
+    this.watchdogTimer = setInterval(() => {
+      const silent = Date.now() - this.lastMessageAt;
+      const limit = this.started ? Math.max(w.stallMs, w.factor * this.longestGapMs) : w.setupMs;
+      if (silent <= limit) return;
+      const what = this.started ? 'during training' : 'while setting up the run';
+      this.end({
+        kind: 'hung',
+        message:
+          `The training worker sent nothing for ${seconds(silent)} ${what} and was terminated (watchdog limit ${seconds(limit)}). ` +
+          'A step, the data loading or a custom model module may be stuck in an endless loop.',
+      });
+    }, every);
+    // The watchdog must never keep a host (or a test runner) alive on its own.
+    this.watchdogTimer.unref?.();
+  }
+
   private onMessage(m: unknown): void {
     if (this.ended) return;
+    const now = Date.now();
+    if (this.started) this.longestGapMs = Math.max(this.longestGapMs, now - this.lastMessageAt);
+    this.lastMessageAt = now;
+    if (isEngineEvent(m) && m.type === 'started') this.started = true;
     if (!isEngineEvent(m)) {
       this.opts.onEvent({ type: 'log', runId: this.opts.start.runId, level: 'warn', message: 'Ignored a malformed message from the training worker.' });
       return;
@@ -99,10 +154,15 @@ export class WorkerRun {
     if (this.ended) return;
     this.ended = true;
     if (this.stopTimer !== undefined) clearTimeout(this.stopTimer);
+    if (this.watchdogTimer !== undefined) clearInterval(this.watchdogTimer);
     // The result is in; a worker kept alive by tfjs internals must not linger.
     if (this.worker) void this.worker.terminate().catch(() => undefined);
     this.resolveDone(result);
   }
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 export function errorMessage(err: unknown): string {

@@ -11,8 +11,12 @@ export type OutputActivation = 'softmax' | 'sigmoid' | 'linear';
 export type LossName = 'crossentropy' | 'mse';
 export type InitScheme = 'he' | 'glorot' | 'normal' | 'uniform' | 'zeros' | 'constant';
 export type ObjectiveName = 'rosenbrock' | 'beale' | 'quadratic' | 'saddle' | 'himmelblau' | 'sphere';
-export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
-export type ScheduleName = 'constant' | 'inverseTime' | 'exponential' | 'step';
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'normalizedGd' | 'cg' | 'newton';
+export type ScheduleName = 'constant' | 'inverseTime' | 'exponential' | 'step' | 'warmupCosine';
+/** Conjugate-gradient β: Fletcher–Reeves, or Polak–Ribière with the β ← max(β, 0) reset (PR+). */
+export type CgBeta = 'fletcherReeves' | 'polakRibiere';
+/** Step-size search along the step direction: Brent's method (near exact) or Armijo backtracking. */
+export type LineSearchName = 'brent' | 'backtracking';
 
 export interface SyntheticData {
   kind: 'synthetic';
@@ -64,6 +68,8 @@ export interface ModelSpec {
   output: OutputActivation;
   loss: LossName;
   init: InitSpec;
+  /** A user model module (path as written, resolved against the experiment's folder): its loss and, optionally, a hand-written gradient. */
+  module?: string;
 }
 
 export interface ObjectiveSpec {
@@ -82,7 +88,14 @@ export interface ScheduleSpec {
   /** `step`: α divided by `factor` every `every` epochs. */
   every: number;
   factor: number;
+  /** `warmupCosine`: epochs of linear warm-up before the cosine part (undefined: 0). */
+  warmup?: number;
+  /** `warmupCosine`: the learning rate the cosine part ends at (PyTorch's eta_min; undefined: 0). */
+  floor?: number;
 }
+
+/** Iterate averaging: the mean of all iterates (Polyak–Ruppert) or an exponential moving average. */
+export type AveragingSpec = { kind: 'polyak' } | { kind: 'ema'; decay: number };
 
 export interface OptimizerSpec {
   name: OptimizerName;
@@ -93,6 +106,16 @@ export interface OptimizerSpec {
   rho: number;
   epsilon: number;
   schedule: ScheduleSpec;
+  /** `rmsprop`: divide by the centered second moment (an estimate of the variance). Undefined: false. */
+  centered?: boolean;
+  /** `adam`: AMSGrad, the running maximum of the second moment. Undefined: false. */
+  amsgrad?: boolean;
+  /** `cg`: the β formula. Undefined: polakRibiere. */
+  beta?: CgBeta;
+  /** `sgd`, `normalizedGd`, `cg`, `newton`: choose α by a line search (`cg` always does; undefined there means brent). */
+  lineSearch?: LineSearchName;
+  /** Also track averaged parameters and record the loss there (`StepRecord.avgLoss`). */
+  averaging?: AveragingSpec;
 }
 
 export interface TrainingSpec {
@@ -104,6 +127,10 @@ export interface TrainingSpec {
   batchSize?: number;
   /** Collect activation histograms every this many steps (0 = automatic, about 100 per run). */
   histogramEvery: number;
+  /** Extra runs from other seeds after the main one, to tell a local optimum from bad luck (0: none). */
+  restarts?: number;
+  /** Compare the training gradient with centered finite differences every so often. */
+  gradientCheck?: boolean;
 }
 
 interface ExperimentBase {

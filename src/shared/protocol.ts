@@ -38,6 +38,8 @@ export interface StepRecord {
   point?: [number, number];
   /** Cosine between this update and the previous one (zig-zag shows as values near −1). */
   updateCosine?: number;
+  /** Iterate averaging (`optimizer.averaging`): the loss at the averaged parameters θ̄_step, same batch as `loss`. */
+  avgLoss?: number;
 }
 
 /** End-of-epoch evaluation on the full training and validation sets (networks only). */
@@ -49,6 +51,23 @@ export interface EpochRecord {
   trainAccuracy?: number;
   valLoss?: number;
   valAccuracy?: number;
+  /** Classifiers: counts[actual][predicted] on the validation split (training split when there is none). */
+  confusion?: number[][];
+  /** Binary classifiers (one sigmoid or two softmax outputs), same split as `confusion`. */
+  binary?: BinaryMetrics;
+}
+
+/** Lecture 001's metrics of a binary classifier; class 1 is "positive". */
+export interface BinaryMetrics {
+  /** TP / (TP + FN) at threshold 0.5. */
+  sensitivity: number;
+  /** TN / (TN + FP) at threshold 0.5. */
+  specificity: number;
+  /** ROC curve from threshold +∞ down to −∞: false- and true-positive rates, same length. */
+  rocFpr: number[];
+  rocTpr: number[];
+  /** Area under the ROC curve (trapezoids). */
+  auc: number;
 }
 
 export interface Histogram {
@@ -70,10 +89,63 @@ export interface HistogramRecord {
   saturatedFraction: number;
 }
 
+/** Hessian extreme eigenvalues by power iteration on Hessian-vector products (low cadence, networks). */
+export interface CurvatureRecord {
+  kind: 'curvature';
+  step: number;
+  /** Largest eigenvalue estimate (the sharpness; gradient descent is stable below 2/α). */
+  lambdaMax: number;
+  /** Smallest (most negative) eigenvalue estimate. */
+  lambdaMin: number;
+  /** Gradient norm on the same batch at the same parameters. */
+  gradNorm: number;
+  /** Loss on that batch. */
+  loss: number;
+}
+
+/** Hidden units that are exact copies of each other (incoming weights, bias and outgoing weights). */
+export interface SymmetryRecord {
+  kind: 'symmetry';
+  step: number;
+  /** Hidden layer index (0-based). */
+  layer: number;
+  units: number;
+  /** Size of the largest group of identical units (1: all distinct). */
+  largestGroup: number;
+  /** Units that belong to a group of two or more. */
+  duplicated: number;
+}
+
+/** Centered finite differences against the gradient used for training, on sampled coordinates. */
+export interface GradientCheckRecord {
+  kind: 'gradientCheck';
+  step: number;
+  /** Worst relative error |g − ĝ| / max(|g|, |ĝ|, floor) over the checked coordinates. */
+  maxRelError: number;
+  /** Parameter at fault, e.g. "W1[3,0]" (or the module's name for it). */
+  parameter: string;
+  analytic: number;
+  numeric: number;
+  checked: number;
+}
+
+/** Final training losses of the main run and of restarts from other seeds. */
+export interface RestartsRecord {
+  kind: 'restarts';
+  step: number;
+  seeds: number[];
+  finalLosses: (number | null)[];
+}
+
+/** A measurement by a diagnostic instrument, taken at a low cadence. */
+export type ProbeRecord = CurvatureRecord | SymmetryRecord | GradientCheckRecord | RestartsRecord;
+
 export interface MetricsBatch {
   steps: StepRecord[];
   epochs: EpochRecord[];
   histograms: HistogramRecord[];
+  /** Instrument measurements (curvature, symmetry, gradient checks, restarts); absent when none. */
+  probes?: ProbeRecord[];
 }
 
 export type RunEndReason = 'completed' | 'stopped' | 'diverged' | 'crashed' | 'error';
@@ -124,6 +196,8 @@ export interface SuggestedFix {
   /** JSON pointer of the field to set. */
   path: string;
   value: unknown;
+  /** Short imperative label for buttons and quick fixes, e.g. "Lower the learning rate to 0.003". */
+  title: string;
   why: string;
 }
 
@@ -138,6 +212,22 @@ export interface Diagnosis {
   path: string;
   evidence: Record<string, number | string | boolean | number[] | null>;
   fixes: SuggestedFix[];
+}
+
+/** What "Apply fix and re-run" found: did the diagnosis go away, how did the final loss change. */
+export interface FixVerdict {
+  /** The run the fix came from and the re-run with the fix applied. */
+  beforeRunId: string;
+  afterRunId: string;
+  code: string;
+  /** What was changed, e.g. "/model/init/bias = 0". */
+  fix: string;
+  /** The code is absent from the re-run's diagnoses. */
+  resolved: boolean;
+  beforeLoss: number | null;
+  afterLoss: number | null;
+  /** Other codes the re-run reported (new problems show here). */
+  remaining: string[];
 }
 
 /** Everything kept of one run: enough to redraw the panel after a reload. */
@@ -192,7 +282,9 @@ export type HostToWebview =
   | { type: 'runStarted'; info: RunInfo }
   | { type: 'metrics'; runId: string; batch: MetricsBatch }
   | { type: 'diagnostics'; runId: string; diagnostics: Diagnosis[] }
-  | { type: 'runFinished'; runId: string; summary: RunSummary };
+  | { type: 'runFinished'; runId: string; summary: RunSummary }
+  /** Overlay the two runs of a fix and show the verdict (sent when the re-run has finished). */
+  | { type: 'fixVerdict'; verdict: FixVerdict };
 
 export type WebviewToHost =
   /** The webview has loaded and listens: the host may post. */
@@ -202,7 +294,11 @@ export type WebviewToHost =
   /** Run the last experiment again. */
   | { type: 'rerun' }
   /** A message the webview wants in the output channel (errors in chart code). */
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** Apply suggested fix `fix` of diagnosis `code` of run `runId` to its experiment file; `rerun`: then run it again. */
+  | { type: 'applyFix'; runId: string; code: string; fix: number; rerun: boolean }
+  /** Save exported data (CSV text or a PNG data URL) through a save dialog. */
+  | { type: 'export'; format: 'csv' | 'png'; fileName: string; data: string };
 
 export function emptyBatch(): MetricsBatch {
   return { steps: [], epochs: [], histograms: [] };

@@ -18,7 +18,7 @@ export const uiExample = process.env.OPTDBG_UI_EXAMPLE ?? 'spiral-healthy';
  */
 export async function runUiTest({ context, port, folder, onLog, step }) {
   mkdirSync(outputDir, { recursive: true });
-  for (const f of ['panel-running.png', 'panel-finished.png', 'panel-stopped.png', 'ui-failure.png']) {
+  for (const f of ['panel-running.png', 'panel-finished.png', 'panel-stopped.png', 'panel-problems.png', 'problems-pane.png', 'panel-verdict.png', 'panel-layers.png', 'ui-failure.png']) {
     rmSync(join(outputDir, f), { force: true }); // no stale picture passes for this run's
   }
   const url = workbenchUrl({ port, folder, extensionPath: repoRoot });
@@ -109,6 +109,65 @@ export async function runUiTest({ context, port, folder, onLog, step }) {
       if (after.stepCount < before.stepCount) throw new Error('steps were lost when stopping');
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(outputDir, 'panel-stopped.png') });
+    });
+
+    await check('a faulty run lists dead-units in the panel\'s diagnostics table', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'dead-relu-ui.optim.json' }).first().click();
+      await page.locator('.tab.active', { hasText: 'dead-relu-ui.optim.json' }).waitFor({ timeout: 15_000 });
+      await runFromPalette(page, 'Optimizer Debugger: Run Optimization');
+      await frame.locator('.run-name', { hasText: 'Dead ReLUs (UI)' }).waitFor({ timeout: 30_000 });
+      await frame.locator('body[data-state="finished"]').waitFor({ state: 'attached', timeout: 60_000 });
+      await frame.locator('#tab-problems').click();
+      const row = frame.locator('tr[data-code="dead-units"]');
+      await row.waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(outputDir, 'panel-problems.png') });
+      const text = await row.innerText();
+      step(`  diagnostics row: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+      if (!/never activate|dead/i.test(text)) throw new Error(`the row does not explain the problem: ${text}`);
+      if (!/step \d+/.test(text)) throw new Error('the row does not say when it was first seen');
+      const buttons = await row.locator('button[data-testid="fix-rerun"]:not([disabled])').count();
+      if (buttons < 1) throw new Error('no enabled "Apply & re-run" button');
+    });
+
+    await check('the Problems pane shows dead-units on the experiment file', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const marker = page.locator('.markers-panel .monaco-list-row', { hasText: 'dead-units' }).first();
+      await marker.waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(outputDir, 'problems-pane.png') });
+      const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+      step(`  Problems pane: ${rows.map((r) => r.replace(/\s+/g, ' ').slice(0, 90)).join(' | ')}`);
+      if (!rows.some((r) => /Optimizer Debugger/.test(r))) throw new Error('no row with source "Optimizer Debugger"');
+    });
+
+    await check('"Apply & re-run" fixes it: verdict and before/after overlay', async () => {
+      await frame.locator('tr[data-code="dead-units"] button[data-testid="fix-rerun"]').first().click();
+      // The verdict sits on the Training tab (the Problems tab is showing): attached, then shown.
+      const verdict = frame.locator('[data-testid="verdict"]:not([hidden])');
+      await verdict.waitFor({ state: 'attached', timeout: 60_000 });
+      await frame.locator('body[data-state="finished"]').waitFor({ state: 'attached', timeout: 60_000 });
+      await frame.locator('#tab-training').click();
+      await verdict.waitFor({ timeout: 5_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(outputDir, 'panel-verdict.png') });
+      const text = await verdict.innerText();
+      step(`  verdict: ${text}`);
+      if ((await verdict.getAttribute('data-resolved')) !== 'true') throw new Error(`not resolved: ${text}`);
+      const legend = await frame.locator('[data-chart="loss"]').evaluate((box) => box.dataset.points);
+      if (!(Number(legend) > 0)) throw new Error('no loss points after the re-run');
+      await assertLossCurveDrawn(frame, step);
+    });
+
+    await check('the Layers tab shows histograms and per-layer charts', async () => {
+      await frame.locator('#tab-layers').click();
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(outputDir, 'panel-layers.png') });
+      const pts = await frame.locator('[data-chart="histogram"]').getAttribute('data-points');
+      const stats = await frame.locator('.hist-stats').innerText();
+      step(`  histogram columns=${pts}; ${stats}`);
+      if (!(Number(pts) > 0)) throw new Error('the histogram heat map is empty');
+      if (!/dead units/.test(stats)) throw new Error(`no dead-unit fraction shown: ${stats}`);
     });
   } catch (e) {
     // A failed check ends the sequence (later checks depend on it); anything else is a harness error.

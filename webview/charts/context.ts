@@ -1,3 +1,4 @@
+import type { RunData } from '../store';
 import type { Theme } from '../theme';
 import type { UiState } from '../vscode';
 
@@ -8,4 +9,6 @@ export interface RenderCtx {
   ui: UiState;
   /** Persists a UI change and schedules a redraw. */
   setUi: (patch: Partial<UiState>) => void;
+  /** A run overlaid on the active one (dashed): the run before a fix, or one the user picked. */
+  compare?: RunData;
 }

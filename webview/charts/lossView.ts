@@ -1,6 +1,6 @@
 /** The `loss` chart: per-step train loss (raw + EMA), epoch train and validation loss. */
 import { decimateIndices } from '../decimate';
-import { EmaCache } from '../smoothing';
+import { EmaCache, emaSmooth } from '../smoothing';
 import type { RunData } from '../store';
 import { withAlpha } from '../theme';
 import { checkbox, section, slider } from '../ui/controls';
@@ -61,7 +61,27 @@ export class LossView {
         points += val.drawn;
       }
     }
+    if (ctx.compare) points += this.overlay(ctx.compare, ctx, datasets);
     this.chart.update(theme, ctx.themeVersion, log, datasets, points);
+  }
+
+  /** The compared run, dashed and muted: smoothed (if smoothing is on) train loss and validation. */
+  private overlay(other: RunData, ctx: RenderCtx, datasets: LineDataset[]): number {
+    const { theme, ui } = ctx;
+    const log = ui.logScale;
+    const label = `${other.info.name} · ${other.isObjective ? 'f' : 'train'} (compared)`;
+    const ys = ui.smoothing > 0 ? emaSmooth(other.loss, ui.smoothing) : other.loss;
+    const p = toPoints(other.step, ys, decimateIndices(ys, MAX_POINTS), log);
+    datasets.push(line(label, theme.green, p.pts, theme, { borderDash: [6, 4] }));
+    let points = p.drawn;
+    if (other.epochs.some((e) => e.valLoss !== undefined)) {
+      const steps = other.epochs.map((e) => e.step);
+      const val = other.epochs.map((e) => e.valLoss ?? NaN);
+      const v = toPoints(steps, val, decimateIndices(val, MAX_POINTS / 2), log);
+      datasets.push(line(`${other.info.name} · validation (compared)`, theme.red, v.pts, theme, { borderDash: [2, 3] }));
+      points += v.drawn;
+    }
+    return points;
   }
 
   clear(): void {

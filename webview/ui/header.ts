@@ -7,6 +7,9 @@ import { h, setText } from './dom';
 export class Header {
   readonly element: HTMLElement;
   private readonly runSel = h('select', { id: 'run-select', 'aria-label': 'Run shown in the panel' });
+  private readonly compareSel = h('select', { id: 'compare-select', 'aria-label': 'Run overlaid for comparison (dashed)' });
+  private readonly compareBox: HTMLElement;
+  private readonly csvBtn = h('button', { type: 'button', class: 'secondary', title: 'Save the series of this run as CSV' }, 'Export CSV');
   private readonly name = h('h2', { class: 'run-name' });
   private readonly state = h('span', { class: 'state-badge', role: 'status' });
   private readonly source = h('span', { class: 'meta-value' });
@@ -19,8 +22,17 @@ export class Header {
   private readonly rerunBtn = h('button', { type: 'button', title: 'Run the last experiment again' }, 'Run again');
   private readonly metaRow: HTMLElement;
 
-  constructor(handlers: { select: (runId: string) => void; stop: () => void; rerun: () => void }) {
+  constructor(handlers: {
+    select: (runId: string) => void;
+    compare: (runId: string | null) => void;
+    stop: () => void;
+    rerun: () => void;
+    exportCsv: () => void;
+  }) {
     this.runSel.addEventListener('change', () => handlers.select(this.runSel.value));
+    this.compareSel.addEventListener('change', () => handlers.compare(this.compareSel.value === '' ? null : this.compareSel.value));
+    this.csvBtn.addEventListener('click', handlers.exportCsv);
+    this.compareBox = h('span', { class: 'control' }, h('label', { for: 'compare-select' }, 'Compare with'), this.compareSel);
     this.stopBtn.addEventListener('click', handlers.stop);
     this.rerunBtn.addEventListener('click', handlers.rerun);
     const meta = (label: string, value: Node, ...rest: Node[]): HTMLElement =>
@@ -45,6 +57,8 @@ export class Header {
         this.state,
         h('span', { class: 'spacer' }),
         this.runSel,
+        this.compareBox,
+        this.csvBtn,
         this.stopBtn,
         this.rerunBtn,
       ),
@@ -52,16 +66,20 @@ export class Header {
     );
   }
 
-  render(run: RunData | undefined, runs: RunData[], now: number): void {
-    setOptions(
-      this.runSel,
-      runs
-        .slice()
-        .reverse()
-        .map((r) => ({ value: r.info.runId, label: `${r.info.name} · ${clock(r.info.startedAt)} · ${stateWord(r)}` })),
-      run?.info.runId ?? '',
-    );
+  render(run: RunData | undefined, runs: RunData[], now: number, compare?: RunData): void {
+    const options = runs
+      .slice()
+      .reverse()
+      .map((r) => ({ value: r.info.runId, label: `${r.info.name} · ${clock(r.info.startedAt)} · ${stateWord(r)}` }));
+    setOptions(this.runSel, options, run?.info.runId ?? '');
     this.runSel.hidden = runs.length < 2;
+    setOptions(
+      this.compareSel,
+      [{ value: '', label: 'none' }, ...options.filter((o) => o.value !== run?.info.runId)],
+      compare?.info.runId ?? '',
+    );
+    this.compareBox.hidden = runs.length < 2;
+    this.csvBtn.hidden = !run;
     this.stopBtn.disabled = !run || run.state !== 'running';
     this.rerunBtn.disabled = !run || run.state === 'running';
     this.metaRow.hidden = !run;

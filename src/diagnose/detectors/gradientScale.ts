@@ -1,6 +1,7 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
 import { learningRate } from '../detector';
 import { fmt, median, niceRate } from '../stats';
+import { featureScales } from './inputs';
 
 /**
  * `vanishing-gradient` and `exploding-gradient` from gradient norms.
@@ -9,13 +10,18 @@ import { fmt, median, niceRate } from '../stats';
  * MIN_HIDDEN hidden layers, the first layer's gradient norm is below VANISH × the output layer's,
  * as the median over the last WINDOW steps (a sustained gap, not one step).
  * Exploding: the median global gradient norm over the last WINDOW steps exceeds GROWTH × its median
- * over the first WINDOW steps, or the first layer's gradient exceeds 1/VANISH × the last's.
+ * over the first WINDOW steps, or the first layer's gradient exceeds 1/VANISH × the last's, or it
+ * stays above HUGE × max(1, √loss) with well-scaled inputs. A mean loss's gradient is O(√loss·|x|)
+ * in a well-scaled net (O(1) for cross-entropy at a sane init); HUGE × that means the layer
+ * Jacobians multiplied up (a deep ReLU net with 4× He scale starts at ≈ 100×). Unnormalized inputs
+ * explain large gradients on their own and have their own diagnosis, so they are excluded.
  * Both are superseded by divergence, which says more.
  */
 const WINDOW = 10;
 const MIN_HIDDEN = 2;
 const VANISH = 1e-2;
 const GROWTH = 1e3;
+const HUGE = 50;
 
 function layerRatio(ctx: DetectorContext): number {
   const g = ctx.series.layerGradNorm;
@@ -64,19 +70,30 @@ export class ExplodingGradientDetector implements Detector {
     const late = median(s.gradNorm, n - WINDOW, n);
     const growth = late / Math.max(early, 1e-30);
     const ratio = layerRatio(ctx);
-    if (!(growth > GROWTH || ratio > 1 / VANISH)) return undefined;
+    const lossNow = Math.abs(median(s.loss, n - WINDOW, n));
+    const scaled = ctx.experiment.kind === 'network' && (ctx.experiment.data.normalize || (featureScales(ctx)?.maxStd ?? 1) <= 10);
+    const huge = scaled && late > HUGE * Math.max(1, Math.sqrt(lossNow));
+    if (!(growth > GROWTH || ratio > 1 / VANISH || huge)) return undefined;
     const lr = learningRate(ctx);
     return {
       severity: 'warning',
       message: growth > GROWTH
         ? `Exploding gradients: the gradient norm grew from ${fmt(early)} to ${fmt(late)} (${fmt(growth)}×). Decrease the learning rate or the initial weight scale.`
-        : `Exploding gradients: the first layer's gradient is ${fmt(ratio)}× the output layer's. Decrease the initial weight scale.`,
+        : ratio > 1 / VANISH
+          ? `Exploding gradients: the first layer's gradient is ${fmt(ratio)}× the output layer's. Decrease the initial weight scale.`
+          : `Exploding gradients: the gradient norm is ${fmt(late)} at a loss of ${fmt(lossNow)} (≈ ${fmt(late / Math.max(1, Math.sqrt(lossNow)))}× what a well-scaled network has). The layers multiply the signal up; decrease the initial weight scale.`,
       path: growth > GROWTH ? '/optimizer/learningRate' : '/model/init/scale',
-      evidence: { earlyGradNorm: early, lateGradNorm: late, growth, ratioFirstToLast: Number.isNaN(ratio) ? null : ratio, learningRate: lr },
+      evidence: { earlyGradNorm: early, lateGradNorm: late, growth, loss: lossNow, ratioFirstToLast: Number.isNaN(ratio) ? null : ratio, learningRate: lr },
       fixes: [
         { path: '/optimizer/learningRate', value: niceRate(lr / 10), why: 'Smaller steps keep the iterate out of steep regions where gradients blow up.' },
-        ...(ctx.experiment.kind === 'network' ? [{ path: '/model/init/scale', value: Number((ctx.experiment.model.init.scale / 2).toPrecision(2)), why: 'Smaller initial weights shrink the product of layer Jacobians.' }] : []),
+        ...(ctx.experiment.kind === 'network' ? [{ path: '/model/init/scale', value: shrunkScale(ctx.experiment.model.init.scale, late / Math.max(1, Math.sqrt(lossNow)), ctx.experiment.model.layers.length + 1), why: 'Smaller initial weights shrink the product of layer Jacobians (the gradient scales like scale^depth).' }] : []),
       ],
     };
   }
+}
+
+/** The init scale that brings a gradient `excess`× too large back to normal over `depth` layers (at most half the current one). */
+function shrunkScale(scale: number, excess: number, depth: number): number {
+  const f = excess > 1 ? Math.min(0.5, excess ** (-1 / depth)) : 0.5;
+  return Number((scale * f).toPrecision(2));
 }

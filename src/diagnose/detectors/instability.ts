@@ -1,6 +1,6 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
-import { learningRate } from '../detector';
-import { fmt, median, niceRate } from '../stats';
+import { isMinibatch, learningRate } from '../detector';
+import { fmt, median, niceRate, signSwitchRate } from '../stats';
 
 /**
  * `instability`: the cost increases over a window (recap table: "cost increases → decrease α").
@@ -14,12 +14,20 @@ import { fmt, median, niceRate } from '../stats';
  * step-to-step difference of the raw loss over the last NOISE_WINDOW steps): the running minimum of
  * a noisy EMA sits a few σ below its mean, and minibatch noise alone must never read as a rising cost.
  * Superseded by `divergence`: a blown-up run is more than unstable.
+ * Minibatch runs are judged on the end-of-epoch losses over the whole training set instead: with
+ * batches of 1 or 2 the per-step loss is heavy-tailed (mostly ≈ 0, sometimes large) and no noise
+ * model of it holds, while the full-set loss is deterministic. There the loss must stand at RISE ×
+ * its lowest evaluation (and FLOOR of the first) in each of the last EPOCH_CONFIRM evaluations, and
+ * climb rather than bounce since the low (sign-switch rate of the changes < BOUNCE): a loss that
+ * jumps up and down around a level is `fluctuation`, whose fix (decay α) differs.
  */
 const RISE = 1.3;
 const FLOOR = 0.02;
 const SPAN = 10;
 const NOISE_SIGMAS = 6;
 const NOISE_WINDOW = 100;
+const EPOCH_CONFIRM = 3;
+const BOUNCE = 0.5;
 
 export class InstabilityDetector implements Detector {
   readonly code = 'instability';
@@ -31,6 +39,7 @@ export class InstabilityDetector implements Detector {
   private lowStep = 0;
 
   check(ctx: DetectorContext): Finding | undefined {
+    if (isMinibatch(ctx)) return this.epochs(ctx);
     const s = ctx.series;
     const a = 2 / (SPAN + 1);
     for (; this.seen < s.length; this.seen++) {
@@ -66,5 +75,27 @@ export class InstabilityDetector implements Detector {
     for (let i = from; i < n; i++) d.push(Math.abs(loss[i] - loss[i - 1]));
     const sigma = median(d) / (0.6745 * Math.SQRT2);
     return sigma * Math.sqrt(a / (2 - a));
+  }
+
+  private epochs(ctx: DetectorContext): Finding | undefined {
+    const ep = ctx.series.epochs;
+    if (ep.length < EPOCH_CONFIRM + 1) return undefined;
+    let low = 0;
+    for (let i = 1; i < ep.length - EPOCH_CONFIRM; i++) if (ep[i].trainLoss < ep[low].trainLoss) low = i;
+    const lowLoss = ep[low].trainLoss;
+    const first = ep[0].trainLoss;
+    const recent = ep.slice(-EPOCH_CONFIRM);
+    if (!recent.every((e) => Number.isFinite(e.trainLoss) && e.trainLoss > RISE * lowLoss && e.trainLoss - lowLoss > FLOOR * Math.abs(first))) return undefined;
+    if (!(signSwitchRate(ep.map((e) => e.trainLoss), low) < BOUNCE)) return undefined;
+    const now = recent[recent.length - 1];
+    const lr = learningRate(ctx);
+    return {
+      severity: 'warning',
+      message: `The loss is increasing: the training-set loss rose from ${fmt(lowLoss)} (epoch ${ep[low].epoch + 1}) to ${fmt(now.trainLoss)} (epoch ${now.epoch + 1}). The learning rate ${fmt(lr)} is too large for this region; decrease it.`,
+      path: '/optimizer/learningRate',
+      evidence: { lowLoss, lowStep: ep[low].step, currentLoss: now.trainLoss, windowSteps: now.step - ep[low].step, increase: now.trainLoss / lowLoss, learningRate: lr, source: 'end-of-epoch training loss' },
+      fixes: [{ path: '/optimizer/learningRate', value: niceRate(lr / 3), why: 'A smaller step keeps updates from climbing out of the valley.' }],
+      step: recent[0].step,
+    };
   }
 }

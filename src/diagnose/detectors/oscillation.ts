@@ -1,7 +1,8 @@
-import type { SuggestedFix } from '../../shared/protocol';
+import type { FixDraft } from '../fixes';
 import type { Detector, DetectorContext, Finding } from '../detector';
 import { isMinibatch, learningRate } from '../detector';
 import { fmt, mean, niceRate, signSwitchRate } from '../stats';
+import { hessian2, type ObjectiveValue } from './curvature';
 
 /**
  * `oscillation`: the loss or the parameters zig-zag because the step is too large for the
@@ -13,6 +14,9 @@ import { fmt, mean, niceRate, signSwitchRate } from '../stats';
  *   deltas that matter (mean |Δ| ≥ AMPLITUDE × mean loss);
  * - update zig-zag: mean cosine between successive updates ≤ COSINE (a step that undoes the last one).
  * Edge of stability (loss bumpy but falling on average) is reported here, not as divergence.
+ * When the curvature is known (the 2×2 Hessian of an objective, the engine's λ_max estimate for a
+ * network) the evidence carries the sharpness against gradient descent's limit 2/α, and the fix
+ * is α = 1/λ_max, the step that is stable in the sharpest direction with room to spare.
  */
 const WINDOW = 30;
 const SWITCH = 0.75;
@@ -22,6 +26,8 @@ const COSINE = -0.5;
 export class OscillationDetector implements Detector {
   readonly code = 'oscillation';
   readonly supersededBy = ['divergence'];
+
+  constructor(private readonly objective?: ObjectiveValue) {}
 
   check(ctx: DetectorContext): Finding | undefined {
     const s = ctx.series;
@@ -45,13 +51,16 @@ export class OscillationDetector implements Detector {
     const how = lossZigzag
       ? `the loss goes up and down on ${Math.round(switchRate * 100)} % of steps`
       : `successive updates point in opposite directions (mean cosine ${fmt(cosine)})`;
-    const fixes: SuggestedFix[] = [{ path: '/optimizer/learningRate', value: niceRate(lr / 2), why: 'A smaller step stops overshooting across the valley.' }];
+    const sharp = sharpness(ctx, this.objective);
+    const eos = sharp !== undefined && sharp * lr > 1.5 && sharp * lr < 2.5 && mean(s.loss, n - 5, n) < mean(s.loss, from, from + 5);
+    const target = sharp !== undefined && sharp > 0 && 1 / sharp < lr ? niceRate(1 / sharp) : niceRate(lr / 2);
+    const fixes: FixDraft[] = [{ path: '/optimizer/learningRate', value: target, why: sharp !== undefined ? `The sharpest curvature is ${fmt(sharp)}: α = 1/λ_max is stable across the valley (gradient descent oscillates above 2/λ_max = ${fmt(2 / sharp)}).` : 'A smaller step stops overshooting across the valley.' }];
     if (opt === 'sgd') fixes.push({ path: '/optimizer/name', value: 'momentum', why: 'Momentum averages out the back-and-forth and keeps the motion along the valley.' });
     return {
       severity: 'warning',
-      message: `Oscillation: ${how} over the last ${WINDOW} steps with learning rate ${fmt(lr)}. Decrease the learning rate${opt === 'sgd' ? ' or add momentum' : ''}.`,
+      message: `Oscillation: ${how} over the last ${WINDOW} steps with learning rate ${fmt(lr)}${sharp !== undefined ? ` (sharpness ${fmt(sharp)} vs the stability limit 2/α = ${fmt(2 / lr)})` : ''}.${eos ? ' The run is at the edge of stability: the loss still falls on average, so this is not divergence.' : ''} Decrease the learning rate${opt === 'sgd' ? ' or add momentum' : ''}.`,
       path: '/optimizer/learningRate',
-      evidence: { window: WINDOW, signSwitchRate: Number.isNaN(switchRate) ? null : switchRate, relativeAmplitude: Number.isNaN(amplitude) ? null : amplitude, updateCosine: Number.isNaN(cosine) ? null : cosine, learningRate: lr },
+      evidence: { window: WINDOW, signSwitchRate: Number.isNaN(switchRate) ? null : switchRate, relativeAmplitude: Number.isNaN(amplitude) ? null : amplitude, updateCosine: Number.isNaN(cosine) ? null : cosine, learningRate: lr, sharpness: sharp ?? null, stabilityLimit: 2 / lr, edgeOfStability: eos },
       fixes,
     };
   }
@@ -83,4 +92,16 @@ function updateCosines(ctx: DetectorContext, from: number, n: number): number {
     }
   }
   return k >= WINDOW / 2 ? sum / k : NaN;
+}
+
+/** λ_max now: the objective's exact 2×2 Hessian at the last point, or the network's latest estimate. */
+function sharpness(ctx: DetectorContext, objective: ObjectiveValue | undefined): number | undefined {
+  const s = ctx.series;
+  if (objective && s.pointX.length > 0) {
+    const n = s.pointX.length;
+    const l2 = hessian2(objective, s.pointX[n - 1], s.pointY[n - 1]).l2;
+    return Number.isFinite(l2) ? l2 : undefined;
+  }
+  const r = s.curvature[s.curvature.length - 1];
+  return r && Number.isFinite(r.lambdaMax) ? r.lambdaMax : undefined;
 }

@@ -1,4 +1,4 @@
-import type { SuggestedFix } from '../../shared/protocol';
+import type { FixDraft } from '../fixes';
 import type { Detector, DetectorContext, Finding } from '../detector';
 import { learningRate } from '../detector';
 import { fmt, median, niceRate } from '../stats';
@@ -37,7 +37,7 @@ export class SlowProgressDetector implements Detector {
     const gEnd = median(s.gradNorm, Math.max(0, n - 2 * h - 1), n);
     if (!(firstGain > 0 && lastGain >= LINEAR * firstGain && gained < MOST && gEnd >= ALIVE * g0)) return undefined;
     const lr = learningRate(ctx);
-    const fixes: SuggestedFix[] = [{ path: '/optimizer/learningRate', value: niceRate(lr * 3), why: 'Progress per step is proportional to α while the curve is this straight.' }];
+    const fixes: FixDraft[] = [{ path: '/optimizer/learningRate', value: niceRate(lr * 3), why: 'Progress per step is proportional to α while the curve is this straight.' }];
     if (ctx.experiment.optimizer.name === 'sgd') fixes.push({ path: '/optimizer/name', value: 'momentum', why: 'Momentum accumulates the consistent gradient and speeds up along it.' });
     return {
       severity: 'warning',

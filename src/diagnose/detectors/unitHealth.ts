@@ -1,5 +1,6 @@
 import type { Experiment, NetworkExperiment } from '../../shared/experiment';
-import type { HistogramRecord, SuggestedFix } from '../../shared/protocol';
+import type { HistogramRecord } from '../../shared/protocol';
+import type { FixDraft } from '../fixes';
 import type { Detector, DetectorContext, Finding } from '../detector';
 import { learningRate } from '../detector';
 import { fmt, niceRate } from '../stats';
@@ -13,10 +14,16 @@ import { fmt, niceRate } from '../stats';
  * probe batch, and a sigmoid/tanh unit saturated when it sits in a flat region on ≥ 99 % of it.
  * A layer is flagged when the fraction exceeds LAYER_FRACTION in each of the last PERSIST histogram
  * snapshots (one bad snapshot during a transient is not a diagnosis); error above SEVERE.
+ * Saturation also counts per activation: the per-unit 99 % rule misses a layer whose units are each
+ * unsaturated on a few inputs (those near zero) yet flat on most. So a sigmoid/tanh layer is also
+ * saturated when at least TAIL_FRACTION of all its activations on the probe batch lie in the flat
+ * tails (tanh |a| ≥ 0.9, sigmoid a ≤ 0.05 or ≥ 0.95: derivative under 20 % of its peak), read
+ * from the activation histogram's bins that lie wholly inside the tails (a lower bound).
  */
 const LAYER_FRACTION = 0.5;
 const SEVERE = 0.9;
 const PERSIST = 3;
+const TAIL_FRACTION = 0.6;
 
 function persistentLayers(ctx: DetectorContext, pick: (h: HistogramRecord) => number): { layer: number; fraction: number; step: number }[] {
   const out: { layer: number; fraction: number; step: number }[] = [];
@@ -43,7 +50,7 @@ export class DeadUnitsDetector implements Detector {
     const worst = layers.reduce((a, b) => (b.fraction > a.fraction ? b : a));
     const lr = learningRate(ctx);
     const bias = e.model.init.bias;
-    const fixes: SuggestedFix[] = [];
+    const fixes: FixDraft[] = [];
     let path: string;
     let cause: string;
     if (bias < 0) {
@@ -72,11 +79,12 @@ export class SaturatedUnitsDetector implements Detector {
   check(ctx: DetectorContext): Finding | undefined {
     const e = net(ctx.experiment);
     if (!e) return undefined;
-    const layers = persistentLayers(ctx, (h) => h.saturatedFraction);
+    const acts = e.model.layers.map((l) => l.activation);
+    const layers = persistentLayers(ctx, (h) => Math.max(h.saturatedFraction, tailShare(h, acts[h.layer]) > TAIL_FRACTION ? tailShare(h, acts[h.layer]) : 0));
     if (layers.length === 0) return undefined;
     const worst = layers.reduce((a, b) => (b.fraction > a.fraction ? b : a));
     const init = e.model.init;
-    const fixes: SuggestedFix[] = [];
+    const fixes: FixDraft[] = [];
     if (init.scale > 1 || init.scheme === 'constant' || init.scheme === 'normal' || init.scheme === 'uniform') {
       fixes.push({ path: '/model/init', value: { scheme: 'glorot', scale: 1, bias: init.bias }, why: 'Glorot scaling keeps pre-activations in the responsive range of sigmoid/tanh.' });
     } else {
@@ -91,4 +99,20 @@ export class SaturatedUnitsDetector implements Detector {
       fixes,
     };
   }
+}
+
+/** Share of a layer's activations in the flat tails of sigmoid/tanh, from the histogram bins wholly inside them. */
+export function tailShare(h: HistogramRecord, activation: string | undefined): number {
+  const [lo, hi] = activation === 'tanh' ? [-0.9, 0.9] : activation === 'sigmoid' ? [0.05, 0.95] : [NaN, NaN];
+  if (Number.isNaN(lo)) return 0;
+  const { min, max, counts } = h.act;
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0 || !(max > min)) return max <= lo || min >= hi ? 1 : 0;
+  const w = (max - min) / counts.length;
+  let tail = 0;
+  counts.forEach((c, i) => {
+    const a = min + i * w;
+    if (a + w <= lo + 1e-9 || a >= hi - 1e-9) tail += c;
+  });
+  return tail / total;
 }

@@ -4,9 +4,12 @@
  * classification task with classes in sorted order; numeric labels with a linear output make a
  * regression task.
  *
- * Documented handling of missing values: a row with an empty, "NaN" or "NA" cell (in a feature,
- * or in a numeric regression target) is dropped and a warning reports how many were. Any other
- * non-numeric cell is an error naming its line and column.
+ * Documented handling of bad values: a row with an empty, "NaN" or "NA" cell, or a value that is
+ * not finite as a 32-bit float ("Infinity", "inf", 1e39), in a feature or in the target, is
+ * dropped, and a warning says how many rows were dropped and on which lines. Any other
+ * non-numeric cell is an error naming its line and column, as is a row with the wrong number of
+ * cells. Files over `MAX_CSV_BYTES` are refused before they are read: the whole file is held in
+ * memory (twice, as text and as numbers) inside the training worker.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,14 +28,35 @@ export interface CsvOptions {
 }
 
 const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null']);
+const NON_FINITE = new Set(['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity']);
+/** Largest finite float32: bigger values would become ±Infinity in the tensors. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
-export function loadCsv(opts: CsvOptions): RawData {
+/** Largest CSV file loaded (200 MiB: MNIST as CSV, about 110 MB, fits). */
+export const MAX_CSV_BYTES = 200 * 1024 * 1024;
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+export function loadCsv(opts: CsvOptions, maxBytes = MAX_CSV_BYTES): RawData {
   let text: string;
   try {
+    const size = fs.statSync(opts.file).size;
+    if (size > maxBytes) {
+      throw new SpecError(
+        '/data/csv',
+        `${opts.shownAs} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for CSV files (the whole file is loaded into memory): use a sample of the rows`,
+      );
+    }
     text = fs.readFileSync(opts.file, 'utf8');
   } catch (e) {
+    if (e instanceof SpecError) throw e;
     const code = (e as { code?: string }).code;
-    const what = code === 'ENOENT' ? 'file not found' : (e as Error).message;
+    const what = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
     throw new SpecError('/data/csv', `cannot read ${opts.file}: ${what}`);
   }
   return parseCsv(text, opts);
@@ -46,13 +70,22 @@ export function parseCsv(text: string, opts: CsvOptions): RawData {
   const header = splitLine(lines[headerIdx]).map((h) => h.trim());
   const targetCol = header.indexOf(opts.target);
   if (targetCol < 0) {
-    throw new SpecError('/data/target', `column "${opts.target}" not found in ${where} (columns: ${header.join(', ')})`);
+    const shown = header.slice(0, 20).map(clip).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
+    throw new SpecError('/data/target', `column "${opts.target}" not found in ${where} (columns: ${shown})`);
   }
   const featureCols = header.map((_, i) => i).filter((i) => i !== targetCol);
   const featureNames = featureCols.map((i) => header[i]);
 
-  const rows: number[][] = [];
+  if (featureCols.length === 0) {
+    throw new SpecError('/data/csv', `${where} has no feature columns besides the target "${opts.target}"`);
+  }
+
+  const f = featureCols.length;
+  // Numbers go straight into a growing Float32Array: a number[] per row costs ~10× the memory.
+  let x = new Float32Array(f * 1024);
+  let n = 0;
   const labels: string[] = [];
+  const droppedLines: number[] = [];
   let dropped = 0;
   for (let li = headerIdx + 1; li < lines.length; li++) {
     if (lines[li].trim() === '') continue;
@@ -61,37 +94,41 @@ export function parseCsv(text: string, opts: CsvOptions): RawData {
     if (cells.length !== header.length) {
       throw new SpecError('/data/csv', `${where} line ${lineNo}: expected ${header.length} cells, found ${cells.length}`);
     }
+    if ((n + 1) * f > x.length) {
+      const grown = new Float32Array(x.length * 2);
+      grown.set(x);
+      x = grown;
+    }
     let missing = false;
-    const row: number[] = [];
-    for (const c of featureCols) {
+    for (let j = 0; j < f; j++) {
+      const c = featureCols[j];
       const v = parseCell(cells[c]);
       if (v === 'missing') {
         missing = true;
       } else if (v === 'bad') {
         throw new SpecError(
           '/data/csv',
-          `${where} line ${lineNo}, column "${header[c]}": "${cells[c]}" is not a number`,
+          `${where} line ${lineNo}, column "${header[c]}": "${clip(cells[c])}" is not a number`,
         );
-      } else row.push(v);
+      } else x[n * f + j] = v;
     }
     const label = cells[targetCol];
-    if (MISSING.has(label.toLowerCase())) missing = true;
+    if (MISSING.has(label.toLowerCase()) || NON_FINITE.has(label.toLowerCase())) missing = true;
+    else if (opts.regression && parseCell(label) === 'missing') missing = true;
     if (missing) {
       dropped++;
+      if (droppedLines.length < 5) droppedLines.push(lineNo);
       continue;
     }
-    rows.push(row);
+    n++;
     labels.push(label);
   }
   if (dropped > 0) {
-    opts.warn(`${where}: dropped ${dropped} row${dropped === 1 ? '' : 's'} with missing or NaN values`);
+    const lines5 = droppedLines.join(', ') + (dropped > droppedLines.length ? ', …' : '');
+    opts.warn(`${where}: dropped ${dropped} row${dropped === 1 ? '' : 's'} with missing, NaN or infinite values (line${dropped === 1 ? '' : 's'} ${lines5})`);
   }
-  if (rows.length === 0) throw new SpecError('/data/csv', `${where} has no usable data rows`);
-
-  const n = rows.length;
-  const f = featureCols.length;
-  const x = new Float32Array(n * f);
-  rows.forEach((r, i) => x.set(r, i * f));
+  if (n === 0) throw new SpecError('/data/csv', `${where} has no usable data rows`);
+  x = x.slice(0, n * f);
   const y = new Float32Array(n);
 
   const numericLabels = labels.every((l) => typeof parseCell(l) === 'number');
@@ -106,11 +143,18 @@ export function parseCsv(text: string, opts: CsvOptions): RawData {
 }
 
 function parseCell(cell: string): number | 'missing' | 'bad' {
-  if (MISSING.has(cell.toLowerCase())) return 'missing';
+  const lower = cell.toLowerCase();
+  if (MISSING.has(lower) || NON_FINITE.has(lower)) return 'missing';
   const v = Number(cell);
   if (Number.isNaN(v)) return 'bad';
-  if (!Number.isFinite(v)) return 'missing';
+  // Also catches 1e39: finite in JavaScript, Infinity once stored as float32.
+  if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) return 'missing';
   return v;
+}
+
+/** Cell text quoted in an error, cut short (a binary file may have megabyte-long "cells"). */
+function clip(cell: string): string {
+  return cell.length > 40 ? `${cell.slice(0, 40)}…` : cell;
 }
 
 /** Splits one CSV line on commas, honouring double-quoted fields ("a, b" and "" escapes). */

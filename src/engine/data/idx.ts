@@ -2,11 +2,19 @@
  * IDX files (the MNIST format): big-endian header, magic 0x00000803 for unsigned-byte images
  * [n, rows, cols] and 0x00000801 for unsigned-byte labels [n]. `.gz` files (or any file starting
  * with the gzip signature) are inflated first. Pixels are scaled to [0, 1].
+ *
+ * Errors name the file and the byte offset at fault (wrong magic, truncated body, a header that
+ * declares no data). Files, and gzip contents once inflated, over `MAX_IDX_BYTES` are refused:
+ * a "zip bomb" or a wrong file must not exhaust the worker's memory.
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { SpecError } from '../errors';
+import { formatBytes } from './csv';
 import type { RawData } from './dataset';
+
+/** Largest IDX file (or inflated .gz content) loaded: 1 GiB, about 20× MNIST's training images. */
+export const MAX_IDX_BYTES = 1024 * 1024 * 1024;
 
 const IMAGES_MAGIC = 0x00000803;
 const LABELS_MAGIC = 0x00000801;
@@ -17,9 +25,9 @@ export interface IdxOptions {
   limit?: number;
 }
 
-export function loadIdx(opts: IdxOptions): RawData {
-  const images = readMaybeGz(opts.imagesFile, '/data/idx/images');
-  const labels = readMaybeGz(opts.labelsFile, '/data/idx/labels');
+export function loadIdx(opts: IdxOptions, maxBytes = MAX_IDX_BYTES): RawData {
+  const images = readMaybeGz(opts.imagesFile, '/data/idx/images', maxBytes);
+  const labels = readMaybeGz(opts.labelsFile, '/data/idx/labels', maxBytes);
   const img = parseImages(images, opts.imagesFile);
   const lab = parseLabels(labels, opts.labelsFile);
   if (lab.n !== img.n) {
@@ -44,18 +52,25 @@ export function loadIdx(opts: IdxOptions): RawData {
   return { x, y, n, nFeatures: f, featureNames, classes };
 }
 
-function readMaybeGz(file: string, pointer: string): Buffer {
+function readMaybeGz(file: string, pointer: string, maxBytes: number): Buffer {
   let buf: Buffer;
+  const tooBig = (size: number, what: string) =>
+    new SpecError(pointer, `${file}: ${what} ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for IDX data`);
   try {
+    const size = fs.statSync(file).size;
+    if (size > maxBytes) throw tooBig(size, 'the file is');
     buf = fs.readFileSync(file);
   } catch (e) {
+    if (e instanceof SpecError) throw e;
     const code = (e as { code?: string }).code;
-    throw new SpecError(pointer, `cannot read ${file}: ${code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+    const what = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    throw new SpecError(pointer, `cannot read ${file}: ${what}`);
   }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
-      return zlib.gunzipSync(buf);
+      return zlib.gunzipSync(buf, { maxOutputLength: maxBytes });
     } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig(maxBytes, 'inflated, it holds more than');
       throw new SpecError(pointer, `${file}: gzip data is corrupt (${(e as Error).message})`);
     }
   }
@@ -84,6 +99,8 @@ export function parseImages(buf: Buffer, file: string): { n: number; rows: numbe
   const n = buf.readUInt32BE(4);
   const rows = buf.readUInt32BE(8);
   const cols = buf.readUInt32BE(12);
+  if (n === 0) throw new SpecError(p, `${file}: byte offset 4: the header declares 0 images`);
+  if (rows === 0 || cols === 0) throw new SpecError(p, `${file}: byte offset 8: the header declares images of ${rows}×${cols} pixels`);
   need(buf, 16 + n * rows * cols, file, p, `${n} images of ${rows}×${cols} pixels starting at byte offset 16`);
   return { n, rows, cols, pixels: new Uint8Array(buf.buffer, buf.byteOffset + 16, n * rows * cols) };
 }
@@ -98,6 +115,7 @@ export function parseLabels(buf: Buffer, file: string): { n: number; labels: Uin
   }
   need(buf, 8, file, p, 'the header');
   const n = buf.readUInt32BE(4);
+  if (n === 0) throw new SpecError(p, `${file}: byte offset 4: the header declares 0 labels`);
   need(buf, 8 + n, file, p, `${n} labels starting at byte offset 8`);
   return { n, labels: new Uint8Array(buf.buffer, buf.byteOffset + 8, n) };
 }

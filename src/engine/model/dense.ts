@@ -1,25 +1,77 @@
 /**
- * A dense layer z = x·W + b. tfjs' own matMul gradient uses matMul with transposeA/transposeB,
- * which on the WASM backend measured ~12× slower than an explicit `transpose` followed by a plain
- * matMul; `transposeFree` swaps in a custom gradient doing exactly that (used on WASM only, the
- * other backends handle transposed matmuls natively).
+ * A dense layer a = act(x·W + b), in two implementations that give the same numbers:
+ *
+ * - `plain`: tfjs ops and tfjs' own gradients. Right for the CPU and native backends: their
+ *   matMul handles transposeA/transposeB natively, and the tape computes only the gradients that
+ *   lead to a variable (never the first layer's gradient with respect to the data).
+ * - `fused` (WASM): one FusedMatMul kernel (matmul + bias + ReLU in one XNNPACK call) with a
+ *   custom gradient. Measured on WASM (bench/): a matMul with transposeA/transposeB falls off
+ *   XNNPACK onto a naive loop (~12× slower), so the gradient transposes explicitly and then calls
+ *   a plain matMul; a custom gradient must return every input's gradient, so the first layer
+ *   returns zeros for the data instead of a 64×128·128×784 product nobody reads (a third of the
+ *   step's FLOPs on the MNIST MLP); and 3 forward kernels become 1.
  */
+import type { Activation } from '../../shared/experiment';
 import { tf } from '../tf';
 
-const denseTransposeFree = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [x, W, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-  save([x, W]);
-  return {
-    value: tf.add(tf.matMul(x, W), b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy2), tf.sum(dy2, 0)];
-    },
-  };
-});
+/** PyTorch's LeakyReLU default negative slope (tfjs' own default is 0.2). */
+export const LEAKY_SLOPE = 0.01;
 
-export function dense(x: tf.Tensor2D, W: tf.Tensor2D | tf.Variable, b: tf.Tensor | tf.Variable, transposeFree: boolean): tf.Tensor2D {
-  if (transposeFree) return denseTransposeFree(x, W, b) as tf.Tensor2D;
+export interface DenseOptions {
+  /** Use the fused kernel with the transposing custom gradient (the WASM backend). */
+  fused: boolean;
+  /** The layer reads the data: its input needs no gradient. */
+  first: boolean;
+}
+
+export function activate(z: tf.Tensor2D, a: Activation): tf.Tensor2D {
+  switch (a) {
+    case 'relu':
+      return tf.relu(z);
+    case 'tanh':
+      return tf.tanh(z);
+    case 'sigmoid':
+      return tf.sigmoid(z);
+    case 'leakyRelu':
+      return tf.leakyRelu(z, LEAKY_SLOPE);
+    case 'linear':
+      return z;
+  }
+}
+
+/** z = x·W + b with tfjs' own ops (also what the instruments use to see z and a separately). */
+export function affine(x: tf.Tensor2D, W: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
   return tf.add(tf.matMul(x, W as tf.Tensor2D), b) as tf.Tensor2D;
 }
+
+export function dense(x: tf.Tensor2D, W: tf.Tensor, b: tf.Tensor, activation: Activation, opts: DenseOptions): tf.Tensor2D {
+  if (!opts.fused) return activate(affine(x, W, b), activation);
+  // ReLU rides in the kernel (and its mask in the gradient); other activations follow it.
+  const relu = activation === 'relu';
+  const op = FUSED[opts.first ? 'first' : 'inner'][relu ? 'relu' : 'linear'];
+  const a = op(x, W, b) as tf.Tensor2D;
+  return relu ? a : activate(a, activation);
+}
+
+function fusedDense(relu: boolean, first: boolean) {
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, W, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const a = tf.fused.matMul({ a: x, b: W, bias: b, activation: relu ? 'relu' : 'linear' });
+    save(relu ? [x, W, a] : [x, W]);
+    return {
+      value: a,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws, as] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
+        // ReLU'(z) = [z > 0] = [a > 0]; tf.step(0) = 0 as tfjs' own Relu gradient uses.
+        const dz = (as ? tf.mul(dy, tf.step(as)) : dy) as tf.Tensor2D;
+        const dx = first ? tf.zerosLike(xs) : tf.matMul(dz, tf.transpose(ws));
+        return [dx, tf.matMul(tf.transpose(xs), dz), tf.sum(dz, 0)];
+      },
+    };
+  });
+}
+
+const FUSED = {
+  first: { relu: fusedDense(true, true), linear: fusedDense(false, true) },
+  inner: { relu: fusedDense(true, false), linear: fusedDense(false, false) },
+};

@@ -7,6 +7,10 @@
  *   over all elements (PyTorch BCEWithLogitsLoss). Two classes use one unit with 0/1 targets; more
  *   classes use one unit per class (one-hot, i.e. independent sigmoids).
  * - mse: mean over all elements of (ŷ − y)², ŷ = output activation of z (PyTorch MSELoss, no ½).
+ *
+ * Both cross-entropies carry their closed-form gradient (softmax(z)·Σy − y, resp. sigmoid(z) − y,
+ * over the count): the same derivative autodiff would build, in 3–4 kernels instead of a dozen,
+ * which is most of a tiny net's backward pass (tfjs costs a few µs per kernel whatever its size).
  */
 import type { LossName, OutputActivation } from '../../shared/experiment';
 import { SpecError } from '../errors';
@@ -43,19 +47,10 @@ export class Head {
 
   /** Mean loss over the batch. */
   lossOf(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-    return tf.tidy((): tf.Scalar => {
-      if (this.loss === 'crossentropy') {
-        if (this.output === 'softmax') {
-          return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-        }
-        const perElement = tf.add(
-          tf.sub(tf.relu(logits), tf.mul(logits, targets)),
-          tf.log1p(tf.exp(tf.neg(tf.abs(logits)))),
-        );
-        return tf.mean(perElement);
-      }
-      return tf.mean(tf.squaredDifference(this.activate(logits), targets));
-    });
+    if (this.loss === 'crossentropy') {
+      return (this.output === 'softmax' ? softmaxCrossEntropy : sigmoidCrossEntropy)(logits, targets) as tf.Scalar;
+    }
+    return tf.tidy(() => tf.mean(tf.squaredDifference(this.activate(logits), targets)));
   }
 
   /** The model's prediction from logits (softmax, sigmoid or identity). */
@@ -78,3 +73,33 @@ export class Head {
     });
   }
 }
+
+/** Mean over rows of −Σ y·log_softmax(z); d/dz = (softmax(z)·Σy − y) / rows. */
+const softmaxCrossEntropy = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [z, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  const logp = tf.logSoftmax(z);
+  save([logp, y]);
+  return {
+    value: tf.neg(tf.mean(tf.sum(tf.mul(y, logp), 1))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [lp, ys] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const scale = tf.div(dy, lp.shape[0]);
+      const dz = tf.mul(tf.sub(tf.mul(tf.exp(lp), tf.sum(ys, 1, true)), ys), scale);
+      return [dz, tf.zerosLike(ys)];
+    },
+  };
+});
+
+/** Mean over elements of max(z,0) − z·y + log(1+e^−|z|); d/dz = (sigmoid(z) − y) / elements. */
+const sigmoidCrossEntropy = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [z, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([z, y]);
+  const perElement = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+  return {
+    value: tf.mean(perElement),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [zs, ys] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.mul(tf.sub(tf.sigmoid(zs), ys), tf.div(dy, zs.size)), tf.zerosLike(ys)];
+    },
+  };
+});

@@ -1,15 +1,16 @@
 /**
  * A multilayer perceptron as plain tfjs Variables: W [in, out] and b [out] per dense layer, the
  * last layer producing logits. With no hidden layers it is linear or logistic regression.
+ * Training uses `dense` (fused on WASM, see dense.ts); the instruments' trace uses plain ops,
+ * since it needs each pre-activation on its own and no gradient.
  */
 import type { Activation, ModelSpec } from '../../shared/experiment';
 import type { Rng } from '../random';
 import { makeVariable, tf } from '../tf';
-import { dense } from './dense';
+import { activate, affine, dense } from './dense';
 import { initWeights } from './init';
 
-/** PyTorch's LeakyReLU default negative slope (tfjs' own default is 0.2). */
-export const LEAKY_SLOPE = 0.01;
+export { activate, LEAKY_SLOPE } from './dense';
 
 export interface DenseLayer {
   W: tf.Variable;
@@ -30,7 +31,7 @@ export interface Trace {
 export class Mlp {
   readonly layers: DenseLayer[] = [];
 
-  constructor(spec: ModelSpec, nIn: number, nOut: number, rng: Rng, private readonly transposeFree = false) {
+  constructor(spec: ModelSpec, nIn: number, nOut: number, rng: Rng, private readonly fused = false) {
     let fanIn = nIn;
     const shapes = [...spec.layers.map((l) => ({ units: l.units, activation: l.activation })), { units: nOut, activation: 'linear' as Activation }];
     shapes.forEach((s, i) => {
@@ -63,50 +64,32 @@ export class Mlp {
   }
 
   forward(x: tf.Tensor2D): tf.Tensor2D {
-    return this.run(x, false).logits;
+    let h = x;
+    this.layers.forEach((l, i) => {
+      h = dense(h, l.W, l.b, l.activation, { fused: this.fused, first: i === 0 });
+    });
+    return h;
   }
 
   /** Forward pass keeping every hidden layer's pre-activation and activation (instruments). */
   trace(x: tf.Tensor2D): Trace {
-    return this.run(x, true);
-  }
-
-  private run(x: tf.Tensor2D, keep: boolean): Trace {
     const pre: tf.Tensor2D[] = [];
     const act: tf.Tensor2D[] = [];
     let h = x;
     this.layers.forEach((l, i) => {
-      const z = dense(h, l.W, l.b, this.transposeFree);
+      const z = affine(h, l.W, l.b);
       if (i === this.layers.length - 1) {
         h = z;
         return;
       }
-      const a = activate(z, l.activation);
-      if (keep) {
-        pre.push(z);
-        act.push(a);
-      }
-      h = a;
+      h = activate(z, l.activation);
+      pre.push(z);
+      act.push(h);
     });
     return { logits: h, pre, act };
   }
 
   dispose(): void {
     for (const p of this.params) p.dispose();
-  }
-}
-
-export function activate(z: tf.Tensor2D, a: Activation): tf.Tensor2D {
-  switch (a) {
-    case 'relu':
-      return tf.relu(z);
-    case 'tanh':
-      return tf.tanh(z);
-    case 'sigmoid':
-      return tf.sigmoid(z);
-    case 'leakyRelu':
-      return tf.leakyRelu(z, LEAKY_SLOPE);
-    case 'linear':
-      return z;
   }
 }

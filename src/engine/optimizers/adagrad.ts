@@ -19,7 +19,8 @@ export class Adagrad implements Optimizer {
         const g = grads[i];
         const G = tf.add(gs[i], tf.square(g));
         gs[i].assign(G);
-        p.assign(tf.sub(p, tf.mul(lr, tf.div(g, tf.add(tf.sqrt(G), this.eps)))));
+        // torch's addcdiv order, (−α·g)/(√G + ε), so float32 rounding matches too.
+        p.assign(tf.add(p, tf.div(tf.mul(-lr, g), tf.add(tf.sqrt(G), this.eps))));
       });
     });
   }

@@ -1,9 +1,15 @@
 /**
- * Adam exactly as torch.optim.Adam computes it (amsgrad off, no weight decay):
+ * Adam exactly as torch.optim.Adam computes it (no weight decay):
  *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  t ← t + 1
+ *   amsgrad: v̂max ← max(v̂max, v), used in place of v below
  *   θ ← θ − (α / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
  * i.e. m̂ = m/(1−β1^t), v̂ = v/(1−β2^t), θ ← θ − α·m̂/(√v̂ + ε), with ε added after the bias
- * correction of √v as torch does. The scalar corrections are computed in JS (float64).
+ * correction of √v as torch does. The scalar corrections are computed in JS (float64). The
+ * float32 operations come in torch's order (addcmul is (c·a)·b, addcdiv is (c·a)/b), so the
+ * trajectories agree with PyTorch's to rounding (the reference tests check 1e-5).
+ * Lecture 002 writes Adam without the bias correction ("slightly simplified"); lectures 000 and
+ * 003 include it, as here. Without it the first steps are (1−β1)/√(1−β2) ≈ 3× too short.
+ * Lecture 004 writes m̂/(v̂ + ε) without the square root, a typo: the step would not be scale-free.
  */
 import { tf } from '../tf';
 import { Slots } from './state';
@@ -12,17 +18,20 @@ import type { Optimizer } from './types';
 export class Adam implements Optimizer {
   private readonly m = new Slots();
   private readonly v = new Slots();
+  private readonly vMax = new Slots();
   private t = 0;
 
   constructor(
     private readonly beta1: number,
     private readonly beta2: number,
     private readonly eps: number,
+    private readonly amsgrad = false,
   ) {}
 
   step(params: tf.Variable[], grads: tf.Tensor[], lr: number): void {
     const ms = this.m.get(params);
     const vs = this.v.get(params);
+    const maxes = this.amsgrad ? this.vMax.get(params) : undefined;
     this.t++;
     const stepSize = lr / (1 - this.beta1 ** this.t);
     const bc2Sqrt = Math.sqrt(1 - this.beta2 ** this.t);
@@ -30,11 +39,15 @@ export class Adam implements Optimizer {
       params.forEach((p, i) => {
         const g = grads[i];
         const m = tf.add(tf.mul(this.beta1, ms[i]), tf.mul(1 - this.beta1, g));
-        const v = tf.add(tf.mul(this.beta2, vs[i]), tf.mul(1 - this.beta2, tf.square(g)));
+        let v = tf.add(tf.mul(this.beta2, vs[i]), tf.mul(tf.mul(1 - this.beta2, g), g));
         ms[i].assign(m);
         vs[i].assign(v);
+        if (maxes) {
+          v = tf.maximum(maxes[i], v);
+          maxes[i].assign(v);
+        }
         const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.eps);
-        p.assign(tf.sub(p, tf.mul(stepSize, tf.div(m, denom))));
+        p.assign(tf.add(p, tf.div(tf.mul(-stepSize, m), denom)));
       });
     });
   }
@@ -42,5 +55,6 @@ export class Adam implements Optimizer {
   dispose(): void {
     this.m.dispose();
     this.v.dispose();
+    this.vMax.dispose();
   }
 }

@@ -21,10 +21,16 @@
  * | objective.condition           | 10 (quadratic only)                                              |
  * | optimizer                     | { "name": "sgd" } (plain gradient descent, the lecture's baseline) |
  * | optimizer.learningRate        | 0.01 for networks; 0.001 for objectives (Rosenbrock's curvature near the start is ~2000, so GD needs α < 0.001) |
- * | optimizer.momentum            | 0.9                                                              |
+ * | optimizer.learningRate        | 1 for newton, cg and any optimizer with a lineSearch (the full Newton step; the line search's first trial) |
+ * | optimizer.momentum            | 0.9; rmsprop 0 (as PyTorch)                                      |
  * | optimizer.beta1 / beta2       | 0.9 / 0.999                                                      |
  * | optimizer.rho                 | 0.99 (PyTorch RMSprop `alpha`)                                   |
  * | optimizer.epsilon             | 1e-8; adagrad 1e-10 (as PyTorch)                                 |
+ * | optimizer.centered / amsgrad  | false (rmsprop / adam)                                           |
+ * | optimizer.beta                | "polakRibiere" (cg; with the β ← max(β, 0) reset)                |
+ * | optimizer.lineSearch          | none (sgd, normalizedGd, newton: fixed α); cg: "brent"           |
+ * | optimizer.averaging           | none; { "ema": d } has no default d                               |
+ * | schedule.warmup / floor       | 0 / 0 (warmupCosine)                                             |
  * | optimizer.schedule            | { name constant, decay 0, gamma 1, every 1, factor 10 }; "constant" string shorthand accepted |
  * | training.epochs               | networks: 20 when neither epochs nor steps is given; objectives: unused |
  * | training.steps                | networks: MAX_STEPS (no bound beyond epochs) unless given; objectives: 200 |
@@ -46,6 +52,13 @@ export const DEFAULTS = {
   learningRateNetwork: 0.01,
   learningRateObjective: 0.001,
   momentum: 0.9,
+  momentumRmsprop: 0,
+  learningRateSearch: 1,
+  cgBeta: 'polakRibiere',
+  lineSearch: 'brent',
+  emaDecay: 0.99,
+  warmup: 0,
+  floor: 0,
   beta1: 0.9,
   beta2: 0.999,
   rho: 0.99,

@@ -21,8 +21,8 @@ export const OUTPUTS = ['softmax', 'sigmoid', 'linear'] as const satisfies reado
 export const LOSSES = ['crossentropy', 'mse'] as const satisfies readonly LossName[];
 export const INIT_SCHEMES = ['he', 'glorot', 'normal', 'uniform', 'zeros', 'constant'] as const satisfies readonly InitScheme[];
 export const OBJECTIVES = ['rosenbrock', 'beale', 'quadratic', 'saddle', 'himmelblau', 'sphere'] as const satisfies readonly ObjectiveName[];
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const satisfies readonly OptimizerName[];
-export const SCHEDULES = ['constant', 'inverseTime', 'exponential', 'step'] as const satisfies readonly ScheduleName[];
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'normalizedGd', 'cg', 'newton'] as const satisfies readonly OptimizerName[];
+export const SCHEDULES = ['constant', 'inverseTime', 'exponential', 'step', 'warmupCosine'] as const satisfies readonly ScheduleName[];
 
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 // Each line fails to compile when the list above misses a member of the type.

@@ -1,9 +1,12 @@
 /** Validation of `training`: how long to run and with which batch size. */
 import type { DataSpec, Experiment, TrainingSpec } from '../../shared/experiment';
-import { Checker, Obj, child, has, readNumber, readObject, warnUnknown } from './checker';
+import { Checker, Obj, child, has, readBoolean, readNumber, readObject, warnUnknown } from './checker';
 import { DEFAULTS, LIMITS, MAX_STEPS } from './defaults';
 
-const TRAINING_KEYS = ['epochs', 'steps', 'batchSize', 'histogramEvery'];
+/** Restarts rerun the whole experiment: a handful tells a local optimum from bad luck. */
+const RESTARTS_MAX = 20;
+
+const TRAINING_KEYS = ['epochs', 'steps', 'batchSize', 'histogramEvery', 'restarts', 'gradientCheck'];
 
 export function validateTraining(c: Checker, root: Obj, kind: Experiment['kind'], data: DataSpec | undefined): TrainingSpec | undefined {
   const base = '/training';
@@ -15,16 +18,19 @@ export function validateTraining(c: Checker, root: Obj, kind: Experiment['kind']
   const steps = readNumber(c, tr, 'steps', base, { integer: true, min: 1, max: LIMITS.stepsMax });
   const batchSize = readNumber(c, tr, 'batchSize', base, { integer: true, min: 1, max: LIMITS.batchSizeMax });
   const histogramEvery = readNumber(c, tr, 'histogramEvery', base, { integer: true, min: 0, max: LIMITS.stepsMax }, DEFAULTS.histogramEvery);
+  const restarts = readNumber(c, tr, 'restarts', base, { integer: true, min: 0, max: RESTARTS_MAX });
+  const gradientCheck = readBoolean(c, tr, 'gradientCheck', base, false);
   if (c.errorCount > before) return undefined;
+  const extras = { ...(restarts ? { restarts } : {}), ...(gradientCheck ? { gradientCheck } : {}) };
 
   if (kind === 'objective') {
     // A test function has no data: every update is one "epoch", so only `steps` counts.
     if (epochs !== undefined) c.warn(child(base, 'epochs'), 'ignored for objectives: use "steps" to bound the number of updates');
     if (batchSize !== undefined) c.warn(child(base, 'batchSize'), 'ignored for objectives: a test function has no data to batch');
-    return { steps: steps ?? DEFAULTS.objectiveSteps, histogramEvery };
+    return { steps: steps ?? DEFAULTS.objectiveSteps, histogramEvery, ...extras };
   }
 
-  const spec: TrainingSpec = { steps: steps ?? MAX_STEPS, histogramEvery };
+  const spec: TrainingSpec = { steps: steps ?? MAX_STEPS, histogramEvery, ...extras };
   if (epochs !== undefined) spec.epochs = epochs;
   else if (steps === undefined) spec.epochs = DEFAULTS.epochs;
   if (batchSize !== undefined) {

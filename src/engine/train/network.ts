@@ -11,6 +11,7 @@ import { Head } from '../model/loss';
 import { Mlp } from '../model/mlp';
 import { streamFor } from '../random';
 import { tf } from '../tf';
+import { classifierMetrics } from './classifierMetrics';
 import type { Evaluation, Problem } from './problem';
 
 /** Keep every batch on the backend when the training split is at most this many floats. */
@@ -23,8 +24,8 @@ interface Batch {
   y: tf.Tensor2D;
 }
 
-export function networkProblem(exp: NetworkExperiment, ds: Dataset, transposeFree: boolean): Problem {
-  return new NetworkProblem(exp, ds, transposeFree);
+export function networkProblem(exp: NetworkExperiment, ds: Dataset, fused: boolean): Problem {
+  return new NetworkProblem(exp, ds, fused);
 }
 
 class NetworkProblem implements Problem {
@@ -46,10 +47,10 @@ class NetworkProblem implements Problem {
   constructor(
     exp: NetworkExperiment,
     private readonly ds: Dataset,
-    transposeFree: boolean,
+    fused: boolean,
   ) {
     this.head = new Head(exp.model.output, exp.model.loss, ds);
-    this.model = new Mlp(exp.model, ds.nFeatures, this.head.units, streamFor(exp.seed, 'init'), transposeFree);
+    this.model = new Mlp(exp.model, ds.nFeatures, this.head.units, streamFor(exp.seed, 'init'), fused);
     this.params = this.model.params;
     this.layerGroups = this.model.layerParamIndices;
     this.layerLabels = this.model.layers.map((l) => l.label);
@@ -87,7 +88,25 @@ class NetworkProblem implements Problem {
       e.valLoss = vl / this.ds.nVal;
       if (cls) e.valAccuracy = vc / this.ds.nVal;
     }
+    if (cls && this.ds.classes) {
+      const useVal = this.ds.nVal > 0;
+      const n = useVal ? this.ds.nVal : this.ds.nTrain;
+      const probs = this.probabilities(useVal ? this.ds.xVal : this.ds.xTrain, n);
+      Object.assign(e, classifierMetrics(probs, this.head.units, useVal ? this.ds.yVal : this.ds.yTrain, this.ds.classes.length));
+    }
     return e;
+  }
+
+  /** Predicted class probabilities, row-major [n, units], in chunks. */
+  private probabilities(x: Float32Array, n: number): Float32Array {
+    const out = new Float32Array(n * this.head.units);
+    for (let lo = 0; lo < n; lo += EVAL_CHUNK) {
+      const hi = Math.min(n, lo + EVAL_CHUNK);
+      const p = tf.tidy(() => this.head.activate(this.model.forward(this.rows(x, lo, hi))));
+      out.set(p.dataSync(), lo * this.head.units);
+      p.dispose();
+    }
+    return out;
   }
 
   histograms(step: number): HistogramRecord[] {

@@ -2,7 +2,7 @@
  * What the training loop needs from "the thing being optimized": a network on a dataset, or a
  * 2-D objective whose parameters are the point. The loop itself (run.ts, step.ts) is shared.
  */
-import type { HistogramRecord } from '../../shared/protocol';
+import type { BinaryMetrics, HistogramRecord } from '../../shared/protocol';
 import type { tf } from '../tf';
 
 export interface Evaluation {
@@ -10,6 +10,9 @@ export interface Evaluation {
   trainAccuracy?: number;
   valLoss?: number;
   valAccuracy?: number;
+  /** Classifiers: see EpochRecord.confusion / EpochRecord.binary. */
+  confusion?: number[][];
+  binary?: BinaryMetrics;
 }
 
 export interface Problem {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import type { BackendChoice, RunSnapshot, RunSummary } from '../../../src/shared/protocol';
+import type { BackendChoice, FixVerdict, RunSnapshot, RunSummary } from '../../../src/shared/protocol';
 
 export const EXTENSION_ID = 'optimizer-debugger.optimizer-debugger';
 
@@ -15,6 +15,8 @@ export interface ExtensionApi {
   getRuns(): RunSnapshot[];
   panelStats(): { ready: boolean; posted: number; stepsPosted: number };
   backend(): BackendChoice | undefined;
+  /** The latest "apply fix and re-run" verdict. */
+  lastVerdict?(): FixVerdict | undefined;
 }
 
 export async function activeApi(): Promise<ExtensionApi> {

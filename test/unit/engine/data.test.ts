@@ -75,7 +75,7 @@ describe('engine: CSV loader', () => {
     const d = csv('nan.csv', 'a,b,species\n1,2,x\n3,NaN,y\n,4,y\n5,6,\n7,8,y\n', false, warnings);
     assert.strictEqual(d.n, 2);
     assert.deepStrictEqual(Array.from(d.x), [1, 2, 7, 8]);
-    assert.deepStrictEqual(warnings, ['data/nan.csv: dropped 3 rows with missing or NaN values']);
+    assert.deepStrictEqual(warnings, ['data/nan.csv: dropped 3 rows with missing, NaN or infinite values (lines 3, 4, 5)']);
   });
 
   it('a missing file names the resolved path; a missing target column lists the columns', () => {

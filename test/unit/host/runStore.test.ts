@@ -123,4 +123,69 @@ describe('RunStore', () => {
     for (const h of old.metrics.histograms) perStep.set(h.step, (perStep.get(h.step) ?? 0) + 1);
     assert.ok([...perStep.values()].every((n) => n === 2), 'histogram groups stay whole');
   });
+
+  describe('a damaged or foreign history file', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['truncated JSON', '{"version":1,"runs":[{"info":', /not valid JSON/],
+      ['another format', JSON.stringify({ hello: 'world' }), /not an Optimizer Debugger run history/],
+      ['a future version', JSON.stringify({ version: 2, runs: [] }), /not an Optimizer Debugger run history/],
+      ['binary garbage', '\u0000\u0001\u00ff PK', /not valid JSON/],
+    ];
+    for (const [what, content, why] of cases) {
+      it(`${what}: skipped with a warning, copied aside, then replaced by new runs`, async () => {
+        const file = path.join(dir, 'runs.json');
+        writeFileSync(file, content);
+        const warnings: string[] = [];
+        const s = new RunStore({ maxRuns: 10, file, now: () => Date.UTC(2025, 0, 2, 3, 4, 5), onWarning: (m) => warnings.push(m) });
+        await s.load();
+        assert.deepEqual(s.snapshots(), []);
+        assert.equal(warnings.length, 1);
+        assert.match(warnings[0], why);
+        const backup = 'runs.json.corrupt-2025-01-02T03-04-05-000Z';
+        assert.match(warnings[0], new RegExp(backup.replace(/\./g, '\\.')));
+        assert.equal(readFileSync(path.join(dir, backup), 'utf8'), content, 'the copy holds the original bytes');
+        s.begin(info('new'));
+        await s.persist();
+        assert.equal(JSON.parse(readFileSync(file, 'utf8')).runs[0].info.runId, 'new');
+        assert.equal(readFileSync(path.join(dir, backup), 'utf8'), content, 'the copy survives the next save');
+      });
+    }
+
+    it('keeps the good runs of a partly damaged file, drops damaged records, and keeps a copy', async () => {
+      const file = path.join(dir, 'runs.json');
+      const good = { info: info('good'), metrics: { steps: [...steps(0, 3), null, { step: 'x' }], epochs: [7], histograms: [] }, diagnostics: [], summary: done };
+      writeFileSync(file, JSON.stringify({ version: 1, runs: [good, { info: { runId: 'bad' } }, 42] }));
+      const warnings: string[] = [];
+      const s = new RunStore({ maxRuns: 10, file, onWarning: (m) => warnings.push(m) });
+      await s.load();
+      const snaps = s.snapshots();
+      assert.deepEqual(snaps.map((r) => r.info.runId), ['good']);
+      assert.deepEqual(snaps[0].metrics.steps.map((r) => r.step), [0, 1, 2]);
+      assert.deepEqual(snaps[0].metrics.epochs, []);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /2 of 3 saved runs are damaged/);
+      assert.equal(readdirSync(dir).filter((f) => f.includes('.corrupt-')).length, 1);
+    });
+
+    it('a missing file is silent', async () => {
+      const warnings: string[] = [];
+      await new RunStore({ maxRuns: 10, file: path.join(dir, 'none.json'), onWarning: (m) => warnings.push(m) }).load();
+      assert.deepEqual(warnings, []);
+    });
+  });
+
+  it('a save requested while loading waits for the load and keeps the loaded runs', async () => {
+    const file = path.join(dir, 'runs.json');
+    const first = new RunStore({ maxRuns: 10, file });
+    first.begin(info('old'));
+    first.finish('old', done);
+    await first.persist();
+    const s = new RunStore({ maxRuns: 10, file });
+    const loading = s.load();
+    s.begin(info('new'));
+    const saving = s.persist();
+    await Promise.all([loading, saving]);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    assert.deepEqual(saved.runs.map((r: { info: { runId: string } }) => r.info.runId), ['old', 'new']);
+  });
 });

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { WorkerRun } from '../../../src/host/workerRun';
+import { WATCHDOG_DEFAULTS, WorkerRun, type WorkerRunOptions } from '../../../src/host/workerRun';
 import type { EngineEvent } from '../../../src/shared/protocol';
 import { fakeWorkerPath, startMessage } from './helpers';
 
-function launch(mode: string, extra: { stopGraceMs?: number; maxOldGenerationSizeMb?: number } = {}) {
+function launch(mode: string, extra: Partial<Pick<WorkerRunOptions, 'stopGraceMs' | 'maxOldGenerationSizeMb' | 'watchdog'>> = {}) {
   const events: EngineEvent[] = [];
   const run = new WorkerRun({ workerPath: fakeWorkerPath, start: startMessage(mode), onEvent: (e) => events.push(e), ...extra });
   return { run, events };
@@ -87,5 +87,38 @@ describe('WorkerRun (fake worker)', function () {
     const run = new WorkerRun({ workerPath: '/nonexistent/worker.js', start: startMessage('complete'), onEvent: () => undefined });
     const end = await run.done;
     assert.equal(end.kind, 'crashed');
+  });
+
+  describe('watchdog', () => {
+    it('terminates a worker that hangs during a run and says so', async () => {
+      const { run, events } = launch('ignore-stop', { watchdog: { setupMs: 5000, stallMs: 300, factor: 10 } });
+      const t0 = Date.now();
+      const end = await run.done;
+      const took = Date.now() - t0;
+      assert.equal(end.kind, 'hung');
+      assert.match(end.kind === 'hung' ? end.message : '', /sent nothing for .* during training and was terminated/);
+      assert.ok(events.some((e) => e.type === 'metrics'), 'data before the hang was delivered');
+      assert.ok(took >= 300 && took < 3000, `took ${took} ms`);
+    });
+
+    it('terminates a worker that hangs before the run starts', async () => {
+      const end = await launch('hang-setup', { watchdog: { setupMs: 300, stallMs: 60_000 } }).run.done;
+      assert.equal(end.kind, 'hung');
+      assert.match(end.kind === 'hung' ? end.message : '', /while setting up the run/);
+    });
+
+    it('does not kill steady slow steps longer than the minimum silence', async () => {
+      // Steps of up to 600 ms with a 300 ms minimum: the limit grows with the longest gap seen.
+      const { run, events } = launch('slow-steps', { watchdog: { setupMs: 5000, stallMs: 300, factor: 10 } });
+      const end = await run.done;
+      assert.equal(end.kind, 'finished', JSON.stringify(end));
+      assert.equal(events.filter((e) => e.type === 'metrics').length, 6);
+    });
+
+    it('can be turned off, and has generous documented defaults', async () => {
+      const end = await launch('complete', { watchdog: false }).run.done;
+      assert.equal(end.kind, 'finished');
+      assert.deepEqual(WATCHDOG_DEFAULTS, { setupMs: 120_000, stallMs: 60_000, factor: 10 });
+    });
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * CodeLens at the top of an experiment file: "Run optimization", and once a run of this file has
+ * reported problems, how many, opening the panel. ("Compare…" and "Find learning rate" come with
+ * the features they start; a lens without them would be a dead button.)
+ */
+import * as vscode from 'vscode';
+import type { RunProblems } from './runProblems';
+
+export class ExperimentLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(
+    private readonly problems: RunProblems,
+    private readonly commands: { run: string; showPanel: string },
+  ) {}
+
+  /** Call when a run's diagnoses change, so the problem count refreshes. */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const top = new vscode.Range(0, 0, 0, 0);
+    const lenses = [
+      new vscode.CodeLens(top, { title: '$(play) Run optimization', command: this.commands.run, arguments: [doc.uri], tooltip: 'Train this experiment and watch it in the training panel' }),
+    ];
+    const n = this.problems.findings(doc.uri)?.diagnoses.length ?? 0;
+    if (n > 0) {
+      lenses.push(new vscode.CodeLens(top, {
+        title: `$(warning) ${n} problem${n === 1 ? '' : 's'} in the last run`,
+        command: this.commands.showPanel,
+        arguments: [{ tab: 'problems' }],
+        tooltip: 'Show the diagnoses with their evidence and fixes in the training panel',
+      }));
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
