@@ -1,7 +1,7 @@
 /**
  * One timed trial of a workload on the current engine, with diagnostics off or on:
  * - off: a bare loop over the engine's own model, loss and optimizer (gradients, update, the loss
- *   read back), like the PyTorch loop;
+ *   read back), like the PyTorch loop; small nets take the fused JS step (engine/fused/);
  * - on: `runExperiment` itself, i.e. per-step norms and ratios with one read-back, histograms at
  *   their default rate, the coalescer and the DiagnosisMonitor. Timed from inside `shouldStop`,
  *   which the loop polls once per step, so set-up and the final evaluation are not counted.
@@ -33,6 +33,8 @@ export async function bareTrial(w: Workload, backend: BackendPreference, budgetS
   const params = problem.params;
   const maxSteps = stepsPerEpoch(w) - 1;
   const step = (s: number) => {
+    // Small nets: the engine's fused JS step is its bare loop too (it computes the statistics anyway).
+    if (problem.fusedStep?.(optimizer, { step: s, epoch: 0, lr, update: true })) return;
     const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => problem.loss(s), params);
       optimizer.step(params, params.map((p) => grads[p.name]), lr);

@@ -26,7 +26,8 @@ export const WORKLOADS: Workload[] = [
   { id: 'mnist b64 adam', sizes: [784, 128, 64, 10], optimizer: 'adam', batch: 64, rows: MNIST_ROWS },
   { id: 'mnist b256 momentum', sizes: [784, 128, 64, 10], optimizer: 'momentum', batch: 256, rows: MNIST_ROWS },
   { id: 'mnist b256 adam', sizes: [784, 128, 64, 10], optimizer: 'adam', batch: 256, rows: MNIST_ROWS },
-  { id: 'tiny 2-16-16-1 b32 adam', sizes: [2, 16, 16, 1], optimizer: 'adam', batch: 32, rows: 2000 },
+  // 500 steps per epoch: enough for half a second of steps before the epoch's evaluation.
+  { id: 'tiny 2-16-16-1 b32 adam', sizes: [2, 16, 16, 1], optimizer: 'adam', batch: 32, rows: 16000 },
 ];
 
 /** Steps in one epoch: trials stop before the epoch's evaluation so both loops time only steps. */

@@ -12,8 +12,15 @@ import { LayerGradNormView, UpdateRatioView } from './charts/layerCharts';
 import { LossView } from './charts/lossView';
 import { GradNormView, LearningRateView } from './charts/stepCharts';
 import { TrajectoryView } from './charts/trajectoryView';
+import { CompareLossView } from './charts/compareView';
+import { LandscapeView } from './charts/landscapeView';
+import { LrFindView } from './charts/lrFindView';
+import { SearchTable } from './ui/searchTable';
+import { WeightsView } from './charts/weightsView';
+import { stepZoom } from './charts/zoom';
+import { formatNumber } from './format';
 import { exportName, runCsv } from './exportCsv';
-import { Store } from './store';
+import { Store, type RunData } from './store';
 import { readTheme, watchTheme } from './theme';
 import { SummaryCards } from './ui/cards';
 import { DiagnosticsTable } from './ui/diagnostics';
@@ -70,15 +77,21 @@ const trajectory = new TrajectoryView();
 const layerGrad = new LayerGradNormView();
 const ratio = new UpdateRatioView();
 const hist = new HistogramView(ui, setUi);
+const weights = new WeightsView(setUi);
 const diagnostics = new DiagnosticsTable((code, fix, rerun) => {
   const run = store.active();
   if (run) post({ type: 'applyFix', runId: run.info.runId, code, fix, rerun });
 });
 const classifier = new ClassifierView();
-const views = [loss, lr, grad, trajectory, layerGrad, ratio, hist, classifier];
+const views = [loss, lr, grad, trajectory, layerGrad, ratio, hist, weights, classifier];
+// Several runs of one file (compare, search, restarts, lr-find): these read the whole store.
+const landscape = new LandscapeView(() => store.list());
+const compareLoss = new CompareLossView(() => store.list());
+const lrFind = new LrFindView();
+const searchTable = new SearchTable();
 
-const trainingPanel = h('div', { class: 'tab-panel grid' }, verdict.element, cards.element, loss.element, trajectory.element, grad.element, lr.element, classifier.element);
-const layersPanel = h('div', { class: 'tab-panel grid' }, layerGrad.element, ratio.element, hist.element);
+const trainingPanel = h('div', { class: 'tab-panel grid' }, verdict.element, cards.element, lrFind.element, landscape.element, compareLoss.element, searchTable.element, loss.element, trajectory.element, grad.element, lr.element, classifier.element);
+const layersPanel = h('div', { class: 'tab-panel grid' }, layerGrad.element, ratio.element, hist.element, weights.element);
 const problemsPanel = h('div', { class: 'tab-panel' }, diagnostics.element);
 const tabs = new Tabs(
   [
@@ -92,7 +105,30 @@ const tabs = new Tabs(
     tabs.show(id);
   },
 );
-const content = h('main', { class: 'content' }, tabs.list, trainingPanel, layersPanel, problemsPanel);
+// Zoom of the step charts (drag across one, double-click or Escape or the button to reset).
+let xRange: [number, number] | undefined;
+let zoomedRun: string | null = null;
+const zoomNote = h('span', { class: 'muted', 'aria-live': 'polite' });
+const zoomReset = h('button', { type: 'button', class: 'secondary small', 'data-testid': 'zoom-reset' }, 'Reset zoom');
+const zoomBar = h('div', { class: 'zoom-bar' }, zoomNote, zoomReset);
+zoomBar.hidden = true;
+function setZoom(range: [number, number] | undefined): void {
+  xRange = range;
+  zoomedRun = store.activeRunId;
+  zoomBar.hidden = range === undefined;
+  zoomNote.textContent = range ? `Zoomed to steps ${formatNumber(range[0], 4)}–${formatNumber(range[1], 4)}` : '';
+  dirty.charts = true;
+  schedule();
+}
+stepZoom.request = (range) => {
+  setZoom(range);
+  if (range) zoomReset.focus();
+};
+zoomReset.addEventListener('click', () => setZoom(undefined));
+window.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && xRange) setZoom(undefined);
+});
+const content = h('main', { class: 'content' }, tabs.list, zoomBar, trainingPanel, layersPanel, problemsPanel);
 const empty = h(
   'div',
   { class: 'empty-state card' },
@@ -163,11 +199,24 @@ function render(): void {
     const n = diagnostics.render(run.diagnostics, /\.optim\.json$/i.test(run.info.source));
     tabs.setLabel('problems', n > 0 ? `Problems (${n})` : 'Problems');
   }
+  if (xRange && zoomedRun !== store.activeRunId) setZoom(undefined); // another run: its own extent
   if (dirty.charts || dirty.structure) {
-    const ctx: RenderCtx = { theme, themeVersion, ui, setUi, compare };
+    const ctx: RenderCtx = { theme, themeVersion, ui, setUi, compare, xRange };
     for (const v of views) v.render(run, ctx);
+    renderMulti(run, ctx);
   }
   dirty.structure = dirty.charts = dirty.diagnostics = false;
+}
+
+function renderMulti(run: RunData, ctx: RenderCtx): void {
+  landscape.element.hidden = !landscape.has(run);
+  if (!landscape.element.hidden) landscape.render(run, ctx.theme);
+  compareLoss.element.hidden = !compareLoss.has(run);
+  if (!compareLoss.element.hidden) compareLoss.render(run, ctx);
+  lrFind.element.hidden = !lrFind.has(run);
+  if (!lrFind.element.hidden) lrFind.render(run, ctx);
+  searchTable.element.hidden = !searchTable.has(run);
+  if (!searchTable.element.hidden) searchTable.render(run);
 }
 
 // ---- wiring --------------------------------------------------------------------------------

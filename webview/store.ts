@@ -1,9 +1,11 @@
 /**
- * Everything the panel knows about runs, kept in full (charts draw decimated copies). Series are
- * columnar so charts read them without re-walking records. DOM-free: `now` is injected so the
- * step-rate logic can be tested.
+ * Everything the panel knows about runs (charts draw decimated copies). Series are columnar so
+ * charts read them without re-walking records. DOM-free: `now` is injected so the step-rate logic
+ * can be tested. Memory is bounded like the host's run store: past `maxSteps` records a run is
+ * halved (see `halveIndices`: each bucket keeps its loss extremes, so the curves keep their shape).
  */
 import type {
+  ProbeRecord,
   Diagnosis,
   EpochRecord,
   FixVerdict,
@@ -13,7 +15,12 @@ import type {
   RunInfo,
   RunSnapshot,
   RunSummary,
+  WeightsRecord,
 } from '../src/shared/protocol';
+import { halveIndices } from './decimate';
+
+/** Step records a run keeps before it is halved (the host store's live cap). */
+export const MAX_STEPS = 50_000;
 
 export type RunState = 'running' | 'finished' | 'failed';
 
@@ -28,22 +35,36 @@ export class RunData {
   readonly updateRatios: number[][] = [];
   readonly pointX: number[] = [];
   readonly pointY: number[] = [];
+  /** Loss at the averaged parameters (`optimizer.averaging`); NaN where not measured. */
+  readonly avgLoss: number[] = [];
   readonly epochs: EpochRecord[] = [];
   readonly histograms: HistogramRecord[] = [];
+  /** Other low-cadence records (restarts, landscape grids, search tables, lr-find). */
+  readonly probes: ProbeRecord[] = [];
+  /** Weight-matrix snapshots (low cadence: ~11 per layer and run). */
+  readonly weights: WeightsRecord[] = [];
+  /** Whether any step record carried `avgLoss`. */
+  hasAvgLoss = false;
+  /** Step records received, including those dropped by halving. */
+  received = 0;
   diagnostics: Diagnosis[] = [];
   summary: RunSummary | undefined;
   /** Arrival samples (ms, steps received) of the last few seconds, for the live step rate. */
   private rateSamples: { t: number; n: number }[] = [];
 
-  constructor(readonly info: RunInfo) {}
+  constructor(
+    readonly info: RunInfo,
+    private readonly maxSteps = MAX_STEPS,
+  ) {}
 
   get state(): RunState {
     if (!this.summary) return 'running';
     return this.summary.reason === 'error' || this.summary.reason === 'crashed' ? 'failed' : 'finished';
   }
 
+  /** Measurements received (what the header shows), not the records kept. */
   get stepCount(): number {
-    return this.step.length;
+    return this.received;
   }
 
   get isObjective(): boolean {
@@ -66,10 +87,28 @@ export class RunData {
         this.pointX.push(s.point[0]);
         this.pointY.push(s.point[1]);
       }
+      this.avgLoss.push(s.avgLoss ?? NaN);
+      if (s.avgLoss !== undefined) this.hasAvgLoss = true;
     }
-    this.epochs.push(...batch.epochs);
-    this.histograms.push(...batch.histograms);
+    this.received += batch.steps.length;
+    for (const e of batch.epochs) this.epochs.push(e);
+    for (const h of batch.histograms) this.histograms.push(h);
+    for (const p of batch.probes ?? []) if (p.kind === 'weights') this.weights.push(p);
+    else this.probes.push(p);
+    if (this.step.length > this.maxSteps) this.halve();
     if (batch.steps.length > 0) this.noteArrival(now);
+  }
+
+  /** Keeps about half the step records: per bucket of four, the lowest and highest loss. */
+  private halve(): void {
+    const keep = halveIndices(this.loss);
+    const points = this.pointX.length === this.step.length;
+    const columns = [this.step, this.loss, this.lr, this.gradNorm, this.avgLoss, ...this.layerGradNorms, ...this.updateRatios];
+    if (points) columns.push(this.pointX, this.pointY);
+    for (const col of columns) {
+      for (let k = 0; k < keep.length; k++) col[k] = col[keep[k]];
+      col.length = keep.length;
+    }
   }
 
   /** Steps per second: live while running (arrivals over ~3 s), overall once finished. */
@@ -86,7 +125,7 @@ export class RunData {
   }
 
   private noteArrival(now: number): void {
-    this.rateSamples.push({ t: now, n: this.step.length });
+    this.rateSamples.push({ t: now, n: this.received });
     while (this.rateSamples.length > 2 && now - this.rateSamples[0].t > 3000) this.rateSamples.shift();
   }
 
@@ -176,7 +215,8 @@ export class Store {
       case 'runStarted': {
         this.runs.set(msg.info.runId, new RunData(msg.info));
         // A new run is what the user just asked for: follow it.
-        this.activeRunId = msg.info.runId;
+        // A compare variant keeps its base active: the base's view shows the whole group.
+        if (msg.info.groupId === undefined || msg.info.groupId === msg.info.runId || this.activeRunId !== msg.info.groupId) this.activeRunId = msg.info.runId;
         change.structure = true;
         break;
       }
@@ -184,7 +224,7 @@ export class Store {
         const run = this.runs.get(msg.runId);
         if (!run) break;
         run.append(msg.batch, this.now());
-        change.metrics = msg.runId === this.activeRunId || msg.runId === this.compareRunId;
+        change.metrics = msg.runId === this.activeRunId || msg.runId === this.compareRunId || (run.info.groupId !== undefined && run.info.groupId === this.activeRunId);
         break;
       }
       case 'diagnostics': {

@@ -12,6 +12,10 @@ export interface UiState {
   layer: number;
   histKind: 'pre' | 'act';
   tab: TabId;
+  /** Dense layer whose weight matrix is shown. */
+  weightsLayer: number;
+  /** Index of the weight snapshot shown; -1 follows the latest. */
+  weightsSnapshot: number;
 }
 
 export const DEFAULT_UI: UiState = {
@@ -21,6 +25,8 @@ export const DEFAULT_UI: UiState = {
   layer: 0,
   histKind: 'act',
   tab: 'training',
+  weightsLayer: 0,
+  weightsSnapshot: -1,
 };
 
 const api = acquireVsCodeApi<{ ui?: Partial<UiState> }>();
@@ -37,6 +43,8 @@ export function loadUi(): UiState {
   if (!['training', 'layers', 'problems'].includes(ui.tab)) ui.tab = DEFAULT_UI.tab;
   if (ui.histKind !== 'pre' && ui.histKind !== 'act') ui.histKind = DEFAULT_UI.histKind;
   if (!Number.isInteger(ui.layer) || ui.layer < 0) ui.layer = 0;
+  if (!Number.isInteger(ui.weightsLayer) || ui.weightsLayer < 0) ui.weightsLayer = 0;
+  if (!Number.isInteger(ui.weightsSnapshot) || ui.weightsSnapshot < -1) ui.weightsSnapshot = -1;
   ui.logScale = Boolean(ui.logScale);
   ui.gradLogScale = Boolean(ui.gradLogScale);
   return ui;

@@ -8,7 +8,8 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'examples'; json: boolean }
-  | { kind: 'run'; target: string; json: boolean; trace?: string; backend: BackendPreference; quiet: boolean; failOn?: FailOn };
+  | { kind: 'run'; target: string; json: boolean; trace?: string; backend: BackendPreference; quiet: boolean; failOn?: FailOn }
+  | { kind: 'lr-find'; target: string; json: boolean; backend: BackendPreference; quiet: boolean; minLr: number; maxLr: number; steps: number };
 
 /** `--fail-on`: the least severe diagnosis that makes the exit code non-zero (CI use). */
 export type FailOn = 'warning' | 'error';
@@ -18,26 +19,32 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage:
   optimizer-debugger run <file.optim.json | example-id> [options]
+  optimizer-debugger lr-find <file.optim.json | example-id> [--min A] [--max B] [--steps N] [--json] [--backend B]
   optimizer-debugger examples [--json]
   optimizer-debugger --help | --version
 
 Run options:
   --json               print exactly one JSON object (the run summary) on stdout
-  --trace FILE         write every step's loss (and, for objectives, the point) to FILE as JSON
+  --trace FILE         write every step's loss (and, for objectives, the point) to FILE as JSON;
+                       a compare file adds "variants": [{ "name", "steps" }] (one trace per variant)
   --backend B          auto | node-gpu | node | wasm | cpu (default auto)
   --quiet, -q          no progress output
   --fail-on LEVEL      warning | error: exit with code 3 when a diagnosis at least this severe is found
+
+lr-find options (learning-rate range test: α grows exponentially, one update each):
+  --min A, --max B     the range of α (default 1e-6 to 10)
+  --steps N            updates (default 100); stops early when the loss explodes (> 4× its minimum)
 
 Exit codes: 0 run ended (completed, stopped or diverged), 1 internal failure,
             2 invalid input (bad file, unknown example, bad flags), 3 a diagnosis at or
             above --fail-on, 130 interrupted.`;
 
-const COMMANDS = ['run', 'examples', 'help'];
+const COMMANDS = ['run', 'lr-find', 'examples', 'help'];
 
 export function parseArgs(argv: readonly string[]): Command {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--trace', '--backend', '--fail-on']);
+  const valued = new Set(['--trace', '--backend', '--fail-on', '--min', '--max', '--steps']);
   const known = new Set(['--json', '--quiet', '-q', '--help', '-h', '--version', '-V', ...valued]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -76,6 +83,8 @@ export function parseArgs(argv: readonly string[]): Command {
     for (const f of ['--trace', '--backend', '--fail-on']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'run'`);
     return { kind: 'examples', json };
   }
+  if (command === 'lr-find') return lrFindCommand(rest, flags, json);
+  for (const f of ['--min', '--max', '--steps']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'lr-find'`);
   if (command !== 'run') {
     const guess = closest(command, COMMANDS);
     throw new UsageError(`unknown command '${command}'${guess ? `; did you mean '${guess}'?` : '; expected run or examples'}`);
@@ -83,14 +92,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (rest.length === 0) throw new UsageError('run needs an experiment file or an example id (see `optimizer-debugger examples`)');
   if (rest.length > 1) throw new UsageError(`unexpected argument '${rest[1]}': run takes one experiment`);
 
-  const backendFlag = flags.get('--backend');
-  let backend: BackendPreference = 'auto';
-  if (typeof backendFlag === 'string') {
-    if (!(BACKENDS as readonly string[]).includes(backendFlag)) {
-      throw new UsageError(`unknown backend '${backendFlag}'; expected one of ${BACKENDS.join(', ')}`);
-    }
-    backend = backendFlag as BackendPreference;
-  }
+  const backend = backendOf(flags);
   const failFlag = flags.get('--fail-on');
   if (typeof failFlag === 'string' && !(FAIL_ON as readonly string[]).includes(failFlag)) {
     throw new UsageError(`unknown --fail-on level '${failFlag}'; expected warning or error`);
@@ -105,4 +107,29 @@ export function parseArgs(argv: readonly string[]): Command {
     quiet: flags.has('--quiet') || flags.has('-q'),
     ...(typeof failFlag === 'string' ? { failOn: failFlag as FailOn } : {}),
   };
+}
+
+function backendOf(flags: Map<string, string | true>): BackendPreference {
+  const backendFlag = flags.get('--backend');
+  if (typeof backendFlag !== 'string') return 'auto';
+  if (!(BACKENDS as readonly string[]).includes(backendFlag)) {
+    throw new UsageError(`unknown backend '${backendFlag}'; expected one of ${BACKENDS.join(', ')}`);
+  }
+  return backendFlag as BackendPreference;
+}
+
+function lrFindCommand(rest: string[], flags: Map<string, string | true>, json: boolean): Command {
+  if (rest.length !== 1) throw new UsageError('lr-find takes one experiment file or example id');
+  for (const f of ['--trace', '--fail-on']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'run'`);
+  const number = (flag: string, fallback: number, ok: (v: number) => boolean, what: string): number => {
+    const v = flags.get(flag);
+    if (typeof v !== 'string') return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || !ok(n)) throw new UsageError(`${flag} must be ${what}, got '${v}'`);
+    return n;
+  };
+  const minLr = number('--min', 1e-6, (v) => v > 0, 'a number > 0');
+  const maxLr = number('--max', 10, (v) => v > minLr, `a number > --min (${minLr})`);
+  const steps = number('--steps', 100, (v) => Number.isInteger(v) && v >= 5 && v <= 100_000, 'an integer in [5, 100000]');
+  return { kind: 'lr-find', target: rest[0], json, backend: backendOf(flags), quiet: flags.has('--quiet') || flags.has('-q'), minLr, maxLr, steps };
 }

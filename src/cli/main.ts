@@ -35,6 +35,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return examples(cmd.json, io);
       case 'run':
         return await runCommand(cmd, io);
+      case 'lr-find':
+        return await runCommand({ target: cmd.target, json: cmd.json, backend: cmd.backend, quiet: cmd.quiet }, io, {
+          minLr: cmd.minLr,
+          maxLr: cmd.maxLr,
+          steps: cmd.steps,
+        });
     }
   } catch (err) {
     // Never a stack trace: one line, exit 1 (this is our bug or an environment fault).

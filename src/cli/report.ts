@@ -12,6 +12,8 @@ export interface RunReport {
   info?: RunInfo;
   summary: RunSummary;
   diagnostics: Diagnosis[];
+  /** Iterate averaging: the loss at θ̄ on the last step's batch (absent without `optimizer.averaging`). */
+  averagedLoss?: number;
 }
 
 /** The `--json` object: one line, stable keys (users script against them). */
@@ -30,6 +32,7 @@ export function reportJson(r: RunReport): Record<string, unknown> {
     diagnostics: r.diagnostics,
   };
   if (r.summary.point) out.point = r.summary.point;
+  if (r.averagedLoss !== undefined) out.averagedLoss = r.averagedLoss;
   if (r.summary.message) out.message = r.summary.message;
   if (r.info) out.paramCount = r.info.paramCount;
   return out;
@@ -44,6 +47,7 @@ export function reportText(r: RunReport): string {
     ['Result', !s.message ? s.reason : s.message.startsWith(s.reason) ? s.message : `${s.reason}: ${s.message}`],
     ['Train loss', num(s.final.trainLoss)],
   ];
+  if (r.averagedLoss !== undefined) rows.push(['Averaged loss', `${num(r.averagedLoss)}  (at the averaged parameters θ̄, last batch)`]);
   if (r.kind === 'network') {
     rows.push(['Val loss', num(s.final.valLoss)]);
     rows.push(['Accuracy', percent(s.final.accuracy)]);

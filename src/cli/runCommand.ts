@@ -9,8 +9,11 @@ import { basename, dirname, resolve } from 'node:path';
 import { findExample, listExamples } from '../engine/examples';
 import { parseExperiment } from '../engine/spec/parse';
 import { closest } from '../engine/spec/suggest';
-import type { SpecIssue } from '../shared/experiment';
-import type { BackendPreference, Diagnosis, EngineEvent, RunInfo, RunSummary } from '../shared/protocol';
+import type { LrFindSpec, SpecIssue } from '../shared/experiment';
+import type { BackendPreference, EngineEvent, RunSummary } from '../shared/protocol';
+import { RunCollector } from './collect';
+import { lrFindJson, lrFindText } from './lrFindReport';
+import { compareText, restartsSpread, restartsText, searchText, variantJson } from './multiReport';
 import type { FailOn } from './args';
 import type { CliIO } from './io';
 import { Progress } from './progress';
@@ -36,13 +39,7 @@ interface Loaded {
   text: string;
 }
 
-interface TracePoint {
-  step: number;
-  loss: number;
-  params?: [number, number];
-}
-
-export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
+export async function runCommand(args: RunArgs, io: CliIO, lrFind?: LrFindSpec): Promise<number> {
   const loaded = load(args.target, io);
   if (typeof loaded === 'number') return loaded;
 
@@ -54,35 +51,28 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
   const { runExperiment } = await import('../engine/run');
   const progress = new Progress({ write: io.stderr, isTTY: io.isTTY, columns: io.columns, now: io.now });
   const showProgress = !args.quiet;
-  const trace: TracePoint[] | undefined = args.trace ? [] : undefined;
-  let info: RunInfo | undefined;
-  let diagnostics: Diagnosis[] = [];
+  const runs = new RunCollector(args.trace !== undefined);
+  const runId = `cli-${process.pid}-${Date.now()}`;
   let failure: { message: string; path?: string } | undefined;
-  let lastLoss: number | undefined;
 
   const onEvent = (e: EngineEvent): void => {
+    runs.onEvent(e);
     switch (e.type) {
       case 'started':
-        info = e.info;
         if (showProgress) {
-          io.stderr(`${exp.name}: ${e.info.paramCount} parameters, up to ${e.info.totalSteps} steps on ${e.info.backend.label}\n`);
+          const what = e.info.variant !== undefined ? `${exp.name} [${e.info.variant}]` : e.info.name;
+          io.stderr(`${what}: ${e.info.paramCount} parameters, up to ${e.info.totalSteps} steps on ${e.info.backend.label}\n`);
           progress.start(e.info.totalSteps);
         }
         break;
       case 'metrics': {
         const steps = e.batch.steps;
         if (steps.length === 0) break;
-        if (trace) {
-          for (const s of steps) trace.push(s.point ? { step: s.step, loss: s.loss, params: s.point } : { step: s.step, loss: s.loss });
-        }
         const last = steps[steps.length - 1];
-        lastLoss = last.loss;
-        if (showProgress) progress.update(last.step, lastLoss);
+        if (showProgress) progress.update(last.step, last.loss);
+        if (e.runId === runId && last.avgLoss !== undefined) averagedLoss = last.avgLoss;
         break;
       }
-      case 'diagnostics':
-        diagnostics = e.diagnostics;
-        break;
       case 'log':
         // Info lines repeat what the summary says (backend); warnings matter even when quiet.
         if (e.level !== 'info') {
@@ -91,17 +81,22 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
         }
         break;
       case 'failed':
-        failure = { message: e.message, path: e.path };
+        if (e.runId === runId) failure = { message: e.message, path: e.path };
         break;
       case 'finished':
+        if (showProgress) progress.end();
+        break;
+      default:
         break;
     }
   };
 
+  /** Loss at the averaged parameters in the last step record (`optimizer.averaging`). */
+  let averagedLoss: number | undefined;
   let summary: RunSummary;
   try {
-    summary = await runExperiment(exp, {
-      runId: `cli-${process.pid}-${Date.now()}`,
+    summary = await runExperiment(lrFind ? { ...exp, lrFind } : exp, {
+      runId,
       source: loaded.source,
       baseDir: loaded.baseDir,
       backend: args.backend,
@@ -121,15 +116,39 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     return 1;
   }
 
-  const report: RunReport = { source: loaded.source, shownAs: args.target, experiment: exp.name, kind: exp.kind, info, summary, diagnostics };
-  if (args.json) io.stdout(`${JSON.stringify(reportJson(report))}\n`);
-  else io.stdout(reportText(report));
+  const main = runs.get(runId);
+  const diagnostics = main.diagnostics;
+  const variants = runs.started().filter((r) => r.info?.groupId !== undefined);
+  if (lrFind) {
+    if (args.json) io.stdout(`${JSON.stringify(lrFindJson(exp.name, loaded.source, main, summary))}\n`);
+    else io.stdout(lrFindText(exp.name, args.target, main, summary));
+  } else {
+    const report: RunReport = { source: loaded.source, shownAs: args.target, experiment: exp.name, kind: exp.kind, info: main.info, summary, diagnostics, averagedLoss };
+    if (args.json) {
+      const out = reportJson(report);
+      if (variants.length > 0) out.variants = variants.map(variantJson);
+      if (main.restarts) out.restarts = restartsSpread(main.restarts);
+      if (main.search) out.search = main.search;
+      io.stdout(`${JSON.stringify(out)}\n`);
+    } else {
+      io.stdout(reportText(report));
+      if (variants.length > 0) io.stdout(`\n${compareText(variants)}`);
+      if (main.restarts) io.stdout(`\n${restartsText(main.restarts)}`);
+      if (main.search) io.stdout(`\n${searchText(main.search)}`);
+    }
+  }
 
-  if (args.trace && trace) {
+  if (args.trace) {
     const file = resolve(io.cwd, args.trace);
+    // One file: `steps` is the main run's (as for a single run); a compare file adds every variant's.
+    const body: Record<string, unknown> = { experiment: exp.name, kind: exp.kind, steps: main.trace };
+    if (variants.length > 0) body.variants = variants.map((r) => ({ name: r.info?.variant ?? r.runId, optimizer: r.info?.optimizer, steps: r.trace }));
     try {
-      writeFileSync(file, `${JSON.stringify({ experiment: exp.name, kind: exp.kind, steps: trace })}\n`);
-      if (!args.quiet && !args.json) io.stderr(`trace: ${trace.length} steps written to ${args.trace}\n`);
+      writeFileSync(file, `${JSON.stringify(body)}\n`);
+      if (!args.quiet && !args.json) {
+        const n = variants.length > 0 ? `${variants.length} variants (${variants.map((v) => v.trace.length).join(' + ')} steps)` : `${main.trace.length} steps`;
+        io.stderr(`trace: ${n} written to ${args.trace}\n`);
+      }
     } catch (err) {
       io.stderr(`${args.trace}: cannot write the trace: ${errorText(err)}\n`);
       return 2;

@@ -12,7 +12,7 @@ import { RunSeries } from './series';
  * batch is O(batch + Σ detector windows), independent of the run's length.
  */
 export class DiagnosisMonitor {
-  readonly series = new RunSeries();
+  readonly series: RunSeries;
   private readonly detectors: Detector[];
   private readonly found = new Map<string, Diagnosis>();
   private readonly ctx: DetectorContext;
@@ -22,6 +22,8 @@ export class DiagnosisMonitor {
   static readonly MAX_CHECKS = 5000;
 
   constructor(experiment: Experiment, info: RunInfo, objective?: ObjectiveValue) {
+    // A completed run records steps 0..totalSteps: the series reserves slow-progress windows for it.
+    this.series = new RunSeries(info.totalSteps + 1);
     this.detectors = createDetectors(objective);
     this.ctx = { experiment, info, series: this.series };
     this.checkEvery = Math.max(1, Math.ceil(info.totalSteps / DiagnosisMonitor.MAX_CHECKS));

@@ -23,12 +23,14 @@ import { SpecError } from './errors';
 import { objectiveValue } from './objectives';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { learningRateAt } from './schedules';
+import { customProblem } from './train/custom';
 import { networkProblem } from './train/network';
 import { objectiveProblem } from './train/objective';
 import type { Evaluation, Problem } from './train/problem';
 import { trainStep } from './train/step';
 import { Instruments } from './instruments/schedule';
 import { runRestarts } from './multi/restarts';
+import { runGroup } from './multi/group';
 
 export interface RunOptions {
   runId: string;
@@ -55,6 +57,14 @@ const YIELD_MS = 20;
 const DIVERGED_LOSS = 1e30;
 
 export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<RunSummary> {
+  // compare variants, search trials, the landscape grid and lr-find wrap single runs (multi/group.ts).
+  return runGroup(exp, opts, runSingle, (e, backend) => {
+    const { problem, dataset } = setUp(e, opts, backend, (message) => opts.emit({ type: 'log', runId: opts.runId, level: 'warn', message }));
+    return dataset ? { problem, trainSize: dataset.nTrain } : { problem };
+  });
+}
+
+async function runSingle(exp: Experiment, opts: RunOptions): Promise<RunSummary> {
   const t0 = performance.now();
   const { runId } = opts;
   const log = (level: 'info' | 'warn' | 'error', message: string) => opts.emit({ type: 'log', runId, level, message });
@@ -65,8 +75,10 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
   try {
     const backend = await selectBackend(opts.backend, opts.nodeModulesPaths ?? []);
     log('info', `backend: ${backend.label} (${backend.reason})`);
-    const { problem: p, dataset } = setUp(exp, opts, backend, (m) => log('warn', m));
+    const { problem: p, dataset, experiment } = setUp(exp, opts, backend, (m) => log('warn', m));
     problem = p;
+    // What the instruments and detectors see: the file plus the defaults set-up decided.
+    const effective = experiment ?? exp;
     optimizer = createOptimizer(exp.optimizer, p.paramCount);
     const info: RunInfo = {
       runId,
@@ -86,7 +98,7 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     }
     opts.emit({ type: 'started', info });
     // Detectors see exactly the batches the host sees, so the CLI and the editor agree.
-    const monitor = new DiagnosisMonitor(exp, info, exp.kind === 'objective'
+    const monitor = new DiagnosisMonitor(effective, info, exp.kind === 'objective'
       ? (x, y) => objectiveValue(exp.objective.function, x, y, exp.objective.condition)
       : undefined);
     const report = (changed: boolean) => {
@@ -98,7 +110,7 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     });
     coalescer = c;
     // Diagnostic instruments (symmetry, curvature, gradient checks) at a low cadence.
-    instruments = new Instruments(exp, p, (r) => c.probe(r), (m) => log('warn', m));
+    instruments = new Instruments(effective, p, (r) => c.probe(r), (m) => log('warn', m));
     const summary = await loop(exp, p, optimizer, c, opts, t0, instruments);
     if (exp.training.restarts && summary.reason === 'completed') {
       c.probe(await runRestarts(exp, exp.training.restarts, summary.final.trainLoss, summary.steps, (e) => headlessLoss(e, opts, backend), opts.shouldStop));
@@ -140,9 +152,15 @@ async function headlessLoss(exp: Experiment, opts: RunOptions, backend: BackendC
   }
 }
 
-function setUp(exp: Experiment, opts: RunOptions, backend: BackendChoice, warn: (m: string) => void): { problem: Problem; dataset?: Dataset } {
+/** `experiment`: `exp` with the defaults set-up decided (a hand-written gradient turns gradient checks on). */
+function setUp(exp: Experiment, opts: RunOptions, backend: BackendChoice, warn: (m: string) => void): { problem: Problem; dataset?: Dataset; experiment?: Experiment } {
   if (exp.kind === 'objective') return { problem: objectiveProblem(exp) };
   const dataset = loadDataset(exp.data, { seed: exp.seed, baseDir: opts.baseDir, output: exp.model.output, warn });
+  if (exp.model.module !== undefined) {
+    const problem = customProblem(exp, dataset, opts.baseDir, warn);
+    const check = exp.training.gradientCheck ?? problem.handWrittenGradient;
+    return { problem, dataset, experiment: { ...exp, training: { ...exp.training, gradientCheck: check } } };
+  }
   return { problem: networkProblem(exp, dataset, backend.name === 'wasm'), dataset };
 }
 

@@ -21,6 +21,7 @@ export function appendBatch(into: MetricsBatch, from: MetricsBatch): void {
   for (const s of from.steps) into.steps.push(s);
   for (const e of from.epochs) into.epochs.push(e);
   for (const h of from.histograms) into.histograms.push(h);
+  if (from.probes?.length) (into.probes ??= []).push(...from.probes);
 }
 
 export class MetricsCoalescer {

@@ -1,7 +1,7 @@
 /**
- * CodeLens at the top of an experiment file: "Run optimization", and once a run of this file has
- * reported problems, how many, opening the panel. ("Compare…" and "Find learning rate" come with
- * the features they start; a lens without them would be a dead button.)
+ * CodeLens at the top of an experiment file: "Run optimization" (a file with `compare` runs all its
+ * variants), "Find learning rate" (the range test), and once a run of this file has reported
+ * problems, how many, opening the panel.
  */
 import * as vscode from 'vscode';
 import type { RunProblems } from './runProblems';
@@ -12,7 +12,7 @@ export class ExperimentLenses implements vscode.CodeLensProvider, vscode.Disposa
 
   constructor(
     private readonly problems: RunProblems,
-    private readonly commands: { run: string; showPanel: string },
+    private readonly commands: { run: string; showPanel: string; lrFind?: string },
   ) {}
 
   /** Call when a run's diagnoses change, so the problem count refreshes. */
@@ -25,6 +25,14 @@ export class ExperimentLenses implements vscode.CodeLensProvider, vscode.Disposa
     const lenses = [
       new vscode.CodeLens(top, { title: '$(play) Run optimization', command: this.commands.run, arguments: [doc.uri], tooltip: 'Train this experiment and watch it in the training panel' }),
     ];
+    if (this.commands.lrFind) {
+      lenses.push(new vscode.CodeLens(top, {
+        title: '$(search) Find learning rate',
+        command: this.commands.lrFind,
+        arguments: [doc.uri],
+        tooltip: 'Learning-rate range test: train briefly with an exponentially growing learning rate and suggest one',
+      }));
+    }
     const n = this.problems.findings(doc.uri)?.diagnoses.length ?? 0;
     if (n > 0) {
       lenses.push(new vscode.CodeLens(top, {

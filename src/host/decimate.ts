@@ -32,5 +32,7 @@ export function decimateBatch(b: MetricsBatch, maxPoints: number, maxHistograms:
     steps: decimate(b.steps, maxPoints),
     epochs: decimate(b.epochs, maxPoints),
     histograms: decimateHistograms(b.histograms, maxHistograms),
+    // Probes are few and each one matters (restarts, landscape grids, search tables): keep them all.
+    ...(b.probes ? { probes: b.probes } : {}),
   };
 }

@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findExample } from '../engine/examples';
+import { LR_FIND_DEFAULTS } from '../engine/multi/lrFindSpec';
+import type { LrFindSpec } from '../shared/experiment';
 import { parseExperiment } from '../engine/spec/parse';
 import type { BackendPreference, EngineEvent, WebviewToHost } from '../shared/protocol';
 import type { OptimizerDebuggerApi } from './api';
@@ -31,6 +33,7 @@ const CMD_STOP = 'optimizerDebugger.stop';
 const CMD_SHOW = 'optimizerDebugger.showPanel';
 const CMD_OPEN_EXAMPLE = 'optimizerDebugger.openExample';
 const CMD_NEW_FROM_EXAMPLE = 'optimizerDebugger.newFromExample';
+const CMD_LR_FIND = 'optimizerDebugger.findLearningRate';
 const CTX_RUNNING = 'optimizerDebugger.running';
 const EXPERIMENT_FILES: vscode.DocumentSelector = [{ pattern: '**/*.optim.json' }];
 const backends: readonly BackendPreference[] = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'];
@@ -58,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
   const specDiagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   const statusBar = new RunStatusBar(CMD_SHOW);
   const problems = new RunProblems(vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'));
-  const lenses = new ExperimentLenses(problems, { run: CMD_RUN, showPanel: CMD_SHOW });
+  const lenses = new ExperimentLenses(problems, { run: CMD_RUN, showPanel: CMD_SHOW, lrFind: CMD_LR_FIND });
   let lastTarget: RunTarget | undefined;
 
   const panel = new TrainingPanel({
@@ -109,7 +112,8 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
   });
 
   /** Undefined: the run did not start (untrusted, invalid); else how it ended. */
-  async function startRun(target: RunTarget): Promise<RunOutcome | undefined> {
+  /** `lrFind`: run the learning-rate range test on the experiment instead of training it. */
+  async function startRun(target: RunTarget, lrFind?: LrFindSpec): Promise<RunOutcome | undefined> {
     if (usesCustomModule(target.text) && !vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage(
         'Optimizer Debugger: this experiment loads a custom model module (model.module), which runs only in a trusted workspace.',
@@ -133,7 +137,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
     const backend = (backends as readonly string[]).includes(pref) ? (pref as BackendPreference) : 'auto';
     const tfjsNodePath = cfg.get<string>('tfjsNodePath', '').trim();
     const req: RunRequest = {
-      experiment: parsed.experiment,
+      experiment: lrFind ? { ...parsed.experiment, lrFind } : parsed.experiment,
       source: target.source,
       baseDir: target.baseDir,
       backend,
@@ -211,6 +215,15 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
         // The command contract: resolve, never reject.
         log.error(`Run failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         void vscode.window.showErrorMessage(`Optimizer Debugger: could not start the run: ${String(err)}`);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand(CMD_LR_FIND, async (arg?: unknown) => {
+      try {
+        const target = await resolveRunTarget(arg);
+        return target ? (await startRun(target, LR_FIND_DEFAULTS))?.summary : undefined;
+      } catch (err) {
+        log.error(`Learning-rate range test failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         return undefined;
       }
     }),

@@ -83,6 +83,8 @@ export class RunController {
     while (this.active) await this.stop();
     const runId = this.opts.newRunId?.() ?? `run-${this.now().toString(36)}-${(++this.counter).toString(36)}`;
     let info: RunInfo | undefined;
+    // A compare group: later variants start in the same worker; `current` is the one running.
+    let current: RunInfo | undefined;
     const worker = new WorkerRun({
       workerPath: this.opts.workerPath,
       stopGraceMs: this.opts.stopGraceMs,
@@ -99,23 +101,29 @@ export class RunController {
       },
       onEvent: (e) => {
         if (e.type === 'started') {
-          if (info) return; // a second `started` would reset the data so far
-          info = e.info;
+          // A second `started` would reset the data so far, unless it is the next variant of this run's group.
+          if (info && (e.info.groupId !== info.runId || e.info.runId === info.runId)) return;
+          info ??= e.info;
+          current = e.info;
           this.opts.store.begin(e.info);
           void this.persist(true);
-        } else if (!info) {
+        } else if (!info || !current) {
           // Logs before `started` are fine; data without a run to attach it to is not.
           if (e.type !== 'log') return;
         } else if (e.type === 'metrics') {
-          this.opts.store.appendMetrics(info.runId, e.batch);
+          this.opts.store.appendMetrics(groupRunId(e.runId, info, current), e.batch);
           void this.persist(false);
         } else if (e.type === 'diagnostics') {
-          this.opts.store.setDiagnostics(info.runId, e.diagnostics);
+          this.opts.store.setDiagnostics(groupRunId(e.runId, info, current), e.diagnostics);
+        } else if (e.type === 'finished') {
+          // Only a group's non-final runs arrive here (`more`); the last one ends the worker (settle).
+          this.opts.store.finish(groupRunId(e.runId, info, current), e.summary);
+          void this.persist(true);
         }
         this.emit(e);
       },
     });
-    const outcome = worker.done.then((end) => this.settle(runId, end, info, worker.stopRequested));
+    const outcome = worker.done.then((end) => this.settle(runId, end, info, worker.stopRequested, current));
     const active: ActiveRun = { runId, worker, outcome };
     this.active = active;
     const result = await outcome;
@@ -131,9 +139,10 @@ export class RunController {
     await a.outcome;
   }
 
-  private settle(runId: string, end: WorkerRunEnd, info: RunInfo | undefined, stopRequested: boolean): RunOutcome {
-    // The engine's own runId is authoritative for store and panel once it has started.
-    const id = info?.runId ?? runId;
+  private settle(runId: string, end: WorkerRunEnd, info: RunInfo | undefined, stopRequested: boolean, current?: RunInfo): RunOutcome {
+    // The engine's own runId is authoritative for store and panel once it has started; in a
+    // compare group the worker's end belongs to the variant running then.
+    const id = current?.runId ?? info?.runId ?? runId;
     if (!info) {
       const message = end.kind === 'finished' ? 'The run ended before it started.' : end.message;
       const failure = end.kind === 'failed' && end.path !== undefined ? { message, path: end.path } : { message };
@@ -150,7 +159,9 @@ export class RunController {
     this.opts.store.finish(id, summary);
     void this.persist(true);
     this.emit({ type: 'finished', runId: id, summary });
-    return { runId: id, info, summary };
+    // The outcome is the base run's (Problems pane, fix verdicts), whichever variant ended last.
+    const base = info.runId;
+    return { runId: base, info, summary: base === id ? summary : this.opts.store.get(base)?.summary ?? summary };
   }
 
   private persist(force: boolean): Promise<void> {
@@ -169,4 +180,9 @@ export class RunController {
       }
     }
   }
+}
+
+/** Events of a group carry their own runId; anything else belongs to the run in progress. */
+function groupRunId(runId: string, base: RunInfo, current: RunInfo): string {
+  return runId === base.runId || runId === current.runId ? runId : current.runId;
 }

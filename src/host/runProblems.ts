@@ -51,6 +51,8 @@ export class RunProblems implements vscode.Disposable {
 
   onEngineEvent(e: EngineEvent): void {
     if (e.type === 'started') {
+      // The Problems pane speaks for the file's own experiment; compare variants show theirs in the panel.
+      if ((e.info.variantIndex ?? 0) > 0) return;
       const doc = vscode.workspace.textDocuments.find((d) => sourceOf(d) === e.info.source);
       if (!doc) return; // a built-in example: nothing to underline
       this.runUri.set(e.info.runId, doc.uri.toString());

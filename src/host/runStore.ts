@@ -232,6 +232,7 @@ function cleanSnapshot(s: RunSnapshot): RunSnapshot {
       steps: m.steps.filter((r) => isRecord(r) && typeof r.step === 'number' && typeof r.loss === 'number'),
       epochs: m.epochs.filter((r) => isRecord(r) && typeof r.step === 'number' && typeof r.epoch === 'number'),
       histograms: m.histograms.filter((r) => isRecord(r) && typeof r.step === 'number' && isRecord(r.pre) && isRecord(r.act)),
+      ...(Array.isArray(m.probes) ? { probes: m.probes.filter((r) => isRecord(r) && typeof r.kind === 'string') } : {}),
     },
     diagnostics: s.diagnostics.filter((d) => isRecord(d) && typeof d.code === 'string'),
     ...(s.summary !== undefined && !isRecord(s.summary) ? { summary: undefined } : {}),

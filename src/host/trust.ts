@@ -9,5 +9,5 @@ export function usesCustomModule(text: string): boolean {
   const v: unknown = parse(text, [], { allowTrailingComma: true });
   if (typeof v !== 'object' || v === null) return false;
   const model = (v as { model?: unknown }).model;
-  return typeof model === 'object' && model !== null && 'module' in model && (model as { module?: unknown }).module !== undefined;
+  return typeof model === 'object' && model !== null && 'module' in model && (model as { module?: unknown }).module != null;
 }

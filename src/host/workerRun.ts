@@ -145,7 +145,9 @@ export class WorkerRun {
       this.opts.onEvent({ type: 'log', runId: this.opts.start.runId, level: 'warn', message: 'Ignored a malformed message from the training worker.' });
       return;
     }
-    if (m.type === 'finished') this.end({ kind: 'finished', summary: m.summary });
+    // `more`: a compare group goes on with its next variant in this worker.
+    if (m.type === 'finished' && m.more === true) this.opts.onEvent(m);
+    else if (m.type === 'finished') this.end({ kind: 'finished', summary: m.summary });
     else if (m.type === 'failed') this.end({ kind: 'failed', message: m.message, ...(m.path !== undefined ? { path: m.path } : {}) });
     else this.opts.onEvent(m);
   }

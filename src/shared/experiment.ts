@@ -129,8 +129,37 @@ export interface TrainingSpec {
   histogramEvery: number;
   /** Extra runs from other seeds after the main one, to tell a local optimum from bad luck (0: none). */
   restarts?: number;
-  /** Compare the training gradient with centered finite differences every so often. */
+  /** Compare the training gradient with centered finite differences every so often (undefined: on only for a module's hand-written gradient). */
   gradientCheck?: boolean;
+}
+
+/** One run of a `compare` group: the base experiment with the entry's sections merged in, validated. */
+export interface CompareVariant {
+  /** Label in legends and tables: the entry's `name`, or what differs from the base (e.g. "adam α=0.1"). */
+  name: string;
+  experiment: Experiment;
+}
+
+/** One point of a hyperparameter search: the values set (by JSON pointer into the file) and the resulting experiment. */
+export interface SearchTrial {
+  values: Record<string, number | string | boolean>;
+  experiment: Experiment;
+}
+
+/** `search`: trials drawn at validation time (random: from the experiment's seed), run headless after the main run. */
+export interface SearchSpec {
+  method: 'random' | 'grid';
+  /** The JSON pointers searched over, in file order. */
+  space: string[];
+  trials: SearchTrial[];
+}
+
+/** Learning-rate range test (Leslie Smith): set by the lr-find commands, never read from a file. */
+export interface LrFindSpec {
+  /** α grows exponentially from `minLr` to `maxLr` over `steps` updates (stopping early when the loss explodes). */
+  minLr: number;
+  maxLr: number;
+  steps: number;
 }
 
 interface ExperimentBase {
@@ -138,6 +167,12 @@ interface ExperimentBase {
   seed: number;
   optimizer: OptimizerSpec;
   training: TrainingSpec;
+  /** Variants run after this one, same data and seed (so same initial weights unless `model.init` differs). */
+  compare?: CompareVariant[];
+  /** Hyperparameter search trials, run headless after this one. */
+  search?: SearchSpec;
+  /** Run a learning-rate range test instead of training. */
+  lrFind?: LrFindSpec;
 }
 
 export interface NetworkExperiment extends ExperimentBase {

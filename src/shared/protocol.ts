@@ -137,8 +137,81 @@ export interface RestartsRecord {
   finalLosses: (number | null)[];
 }
 
+/** A loss surface sent once as a grid (objectives: at the start and when a path leaves it; networks: at the end). */
+export interface LandscapeRecord {
+  kind: 'landscape';
+  step: number;
+  /** `objective`: f(x, y); `plane`: loss at θ + a·d₁ + b·d₂ (filter-normalized random d, Li et al. 2018); `line`: loss at θ₀ + t(θ − θ₀). */
+  mode: 'objective' | 'plane' | 'line';
+  /** Grid coordinates along x (x, a or t). */
+  xs: number[];
+  /** Grid coordinates along y (y or b); absent for `line`. */
+  ys?: number[];
+  /** Row-major: values[j·xs.length + i] at (xs[i], ys[j]); `line`: values[i]. Non-finite values are null. */
+  values: (number | null)[];
+  /** Objectives: the known minima (OBJECTIVE_MINIMA). */
+  minima?: [number, number][];
+}
+
+/** One trial of a hyperparameter search. */
+export interface SearchTrialResult {
+  /** Values set, by JSON pointer into the experiment file. */
+  values: Record<string, number | string | boolean>;
+  finalLoss: number | null;
+  reason: RunEndReason;
+}
+
+/** Results of `search`, best (lowest final training loss) first; failed trials last. */
+export interface SearchRecord {
+  kind: 'search';
+  step: number;
+  method: 'random' | 'grid';
+  space: string[];
+  trials: SearchTrialResult[];
+}
+
+/** Learning-rate range test (Leslie Smith): loss against an exponentially growing α. */
+export interface LrFindRecord {
+  kind: 'lrFind';
+  step: number;
+  lrs: number[];
+  losses: number[];
+  /** Bias-corrected exponential moving average of `losses` (β = 0.98, as fastai). */
+  smoothed: number[];
+  /** α where the smoothed loss falls fastest per unit of log α; null when it never fell. */
+  suggested: number | null;
+  /** α at the smoothed loss's minimum (the "÷10 rule" suggests a tenth of it). */
+  minLossLr: number | null;
+  /** True when the test stopped because the smoothed loss exceeded 4× its minimum (or became NaN). */
+  exploded: boolean;
+}
+
+/**
+ * One dense layer's weight matrix W (inputs × units) for the panel's heat map, read back with the
+ * symmetry probe (same cadence, no extra read-back). Larger matrices are block-averaged down to at
+ * most WEIGHTS_MAX × WEIGHTS_MAX cells: cell (r, c) is the mean of the W entries in rows
+ * [⌊r·fanIn/rows⌋, ⌊(r+1)·fanIn/rows⌋) and the matching columns, so every unit still counts.
+ */
+export interface WeightsRecord {
+  kind: 'weights';
+  step: number;
+  /** Dense layer index (0-based; the last one is the output layer). */
+  layer: number;
+  /** Shape of W itself. */
+  fanIn: number;
+  units: number;
+  /** Shape of `values`: rows ↔ inputs, cols ↔ units (equal to fanIn, units when not reduced). */
+  rows: number;
+  cols: number;
+  /** Row-major rows × cols cell values, 4 significant digits. */
+  values: number[];
+}
+
+/** Largest side of a `WeightsRecord` matrix. */
+export const WEIGHTS_MAX = 64;
+
 /** A measurement by a diagnostic instrument, taken at a low cadence. */
-export type ProbeRecord = CurvatureRecord | SymmetryRecord | GradientCheckRecord | RestartsRecord;
+export type ProbeRecord = CurvatureRecord | SymmetryRecord | GradientCheckRecord | RestartsRecord | WeightsRecord | LandscapeRecord | SearchRecord | LrFindRecord;
 
 export interface MetricsBatch {
   steps: StepRecord[];
@@ -169,6 +242,14 @@ export interface RunInfo {
   dataStats?: DataStats;
   /** Training examples (networks) — with `batchSize` tells full-batch from minibatch runs. */
   trainSize?: number;
+  /** `compare` runs: the runId of the group's first (base) run, the same on every variant. */
+  groupId?: string;
+  /** `compare` runs: the variant's label (legend, tables). */
+  variant?: string;
+  /** `compare` runs: 0 for the base experiment, 1… for the `compare` entries in file order. */
+  variantIndex?: number;
+  /** What the run does when it is not plain training: a learning-rate range test. */
+  task?: 'lrFind';
 }
 
 export interface DataStats {
@@ -250,8 +331,8 @@ export type EngineEvent =
   | { type: 'diagnostics'; runId: string; diagnostics: Diagnosis[] }
   /** Something the engine did worth telling the user (backend fallback, data handling). */
   | { type: 'log'; runId: string; level: 'info' | 'warn' | 'error'; message: string }
-  /** The run ended; every metrics batch was sent before this. */
-  | { type: 'finished'; runId: string; summary: RunSummary }
+  /** The run ended; every metrics batch was sent before this. `more`: another run of its compare group follows in the same worker. */
+  | { type: 'finished'; runId: string; summary: RunSummary; more?: boolean }
   /** The run could not start or failed: `path` locates an experiment-file problem. */
   | { type: 'failed'; runId: string; message: string; path?: string };
 

@@ -17,7 +17,8 @@ let ended = false;
 
 function post(e: EngineEvent): void {
   if (ended) return;
-  if (e.type === 'finished' || e.type === 'failed') ended = true;
+  // A compare group's runs but the last finish with `more`: the worker goes on.
+  if ((e.type === 'finished' && e.more !== true) || e.type === 'failed') ended = true;
   port!.postMessage(e);
 }
 

@@ -11,4 +11,6 @@ export interface RenderCtx {
   setUi: (patch: Partial<UiState>) => void;
   /** A run overlaid on the active one (dashed): the run before a fix, or one the user picked. */
   compare?: RunData;
+  /** Step range the step charts are zoomed to (drag across a chart); undefined: the whole run. */
+  xRange?: readonly [number, number];
 }

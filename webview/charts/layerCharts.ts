@@ -2,13 +2,14 @@
  * Per-layer views: gradient norms (`layer-gradnorm`, where vanishing/exploding gradients show as
  * lines fanning apart) and update/weight ratios (`update-ratio`, with the ~1e-3 rule of thumb).
  */
-import { decimateIndices } from '../decimate';
+import { visibleIndices } from '../decimate';
 import type { RunData } from '../store';
 import { seriesColor, withAlpha } from '../theme';
 import { section } from '../ui/controls';
 import type { RenderCtx } from './context';
 import { line, LineChart, type LineDataset } from './lineChart';
 import { MAX_POINTS, toPoints } from './setup';
+import { zoomSpec } from './zoom';
 
 /** A healthy update moves weights by roughly a thousandth of their size per step. */
 const RATIO_REFERENCE = 1e-3;
@@ -17,7 +18,7 @@ function perLayer(run: RunData, series: number[][], ctx: RenderCtx): { datasets:
   const datasets: LineDataset[] = [];
   let points = 0;
   series.forEach((ys, l) => {
-    const idx = decimateIndices(ys, MAX_POINTS);
+    const idx = visibleIndices(run.step, ys, MAX_POINTS, ctx.xRange);
     const p = toPoints(run.step, ys, idx, true);
     datasets.push(line(layerName(run, l) + zeroNote(ys), seriesColor(ctx.theme, l), p.pts, ctx.theme));
     points += p.drawn;
@@ -47,7 +48,7 @@ export function layerName(run: RunData, l: number): string {
 
 export class LayerGradNormView {
   readonly element: HTMLElement;
-  private readonly chart = new LineChart({ id: 'layer-gradnorm', label: 'Gradient norm per layer and step', xTitle: 'step', yTitle: '‖∇W‖ per layer' });
+  private readonly chart = new LineChart({ id: 'layer-gradnorm', label: 'Gradient norm per layer and step', xTitle: 'step', yTitle: '‖∇W‖ per layer', ...zoomSpec });
 
   constructor() {
     this.element = section('Gradient norm per layer', [], this.chart.box);
@@ -55,7 +56,7 @@ export class LayerGradNormView {
 
   render(run: RunData, ctx: RenderCtx): void {
     const { datasets, points } = perLayer(run, run.layerGradNorms, ctx);
-    this.chart.update(ctx.theme, ctx.themeVersion, true, datasets, points);
+    this.chart.update(ctx.theme, ctx.themeVersion, true, datasets, points, ctx.xRange);
   }
 
   clear(): void {
@@ -65,7 +66,7 @@ export class LayerGradNormView {
 
 export class UpdateRatioView {
   readonly element: HTMLElement;
-  private readonly chart = new LineChart({ id: 'update-ratio', label: 'Update to weight ratio per layer and step', xTitle: 'step', yTitle: '‖ΔW‖ / ‖W‖' });
+  private readonly chart = new LineChart({ id: 'update-ratio', label: 'Update to weight ratio per layer and step', xTitle: 'step', yTitle: '‖ΔW‖ / ‖W‖', ...zoomSpec });
 
   constructor() {
     this.element = section('Update / weight ratio', [], this.chart.box);
@@ -80,7 +81,7 @@ export class UpdateRatioView {
       ];
       datasets.push(line('≈1e-3 reference', withAlpha(ctx.theme.muted, 0.8), ref, ctx.theme, { borderDash: [6, 4], borderWidth: 1 }));
     }
-    this.chart.update(ctx.theme, ctx.themeVersion, true, datasets, points);
+    this.chart.update(ctx.theme, ctx.themeVersion, true, datasets, points, ctx.xRange);
   }
 
   clear(): void {

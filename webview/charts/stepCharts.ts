@@ -1,24 +1,25 @@
 /** Single-series per-step charts: learning rate (`lr`) and global gradient norm (`gradnorm`). */
-import { decimateIndices } from '../decimate';
+import { visibleIndices } from '../decimate';
 import type { RunData } from '../store';
 import { checkbox, section } from '../ui/controls';
 import type { UiState } from '../vscode';
 import type { RenderCtx } from './context';
 import { line, LineChart } from './lineChart';
 import { MAX_POINTS, toPoints } from './setup';
+import { zoomSpec } from './zoom';
 
 export class LearningRateView {
   readonly element: HTMLElement;
-  private readonly chart = new LineChart({ id: 'lr', label: 'Learning rate per step', xTitle: 'step', yTitle: 'α', legend: false });
+  private readonly chart = new LineChart({ id: 'lr', label: 'Learning rate per step', xTitle: 'step', yTitle: 'α', legend: false, ...zoomSpec });
 
   constructor() {
     this.element = section('Learning rate', [], this.chart.box);
   }
 
   render(run: RunData, ctx: RenderCtx): void {
-    const idx = decimateIndices(run.lr, MAX_POINTS);
+    const idx = visibleIndices(run.step, run.lr, MAX_POINTS, ctx.xRange);
     const p = toPoints(run.step, run.lr, idx, false);
-    this.chart.update(ctx.theme, ctx.themeVersion, false, [line('learning rate', ctx.theme.palette[2], p.pts, ctx.theme)], p.drawn);
+    this.chart.update(ctx.theme, ctx.themeVersion, false, [line('learning rate', ctx.theme.palette[2], p.pts, ctx.theme)], p.drawn, ctx.xRange);
   }
 
   clear(): void {
@@ -28,7 +29,7 @@ export class LearningRateView {
 
 export class GradNormView {
   readonly element: HTMLElement;
-  private readonly chart = new LineChart({ id: 'gradnorm', label: 'Global gradient norm per step', xTitle: 'step', yTitle: '‖∇‖', legend: false });
+  private readonly chart = new LineChart({ id: 'gradnorm', label: 'Global gradient norm per step', xTitle: 'step', yTitle: '‖∇‖', legend: false, ...zoomSpec });
   private readonly log: ReturnType<typeof checkbox>;
 
   constructor(ui: UiState, setUi: (p: Partial<UiState>) => void) {
@@ -39,9 +40,9 @@ export class GradNormView {
   render(run: RunData, ctx: RenderCtx): void {
     const log = ctx.ui.gradLogScale;
     this.log.input.checked = log;
-    const idx = decimateIndices(run.gradNorm, MAX_POINTS);
+    const idx = visibleIndices(run.step, run.gradNorm, MAX_POINTS, ctx.xRange);
     const p = toPoints(run.step, run.gradNorm, idx, log);
-    this.chart.update(ctx.theme, ctx.themeVersion, log, [line('gradient norm', ctx.theme.red, p.pts, ctx.theme)], p.drawn);
+    this.chart.update(ctx.theme, ctx.themeVersion, log, [line('gradient norm', ctx.theme.red, p.pts, ctx.theme)], p.drawn, ctx.xRange);
   }
 
   clear(): void {

@@ -79,16 +79,36 @@ try {
   });
   await frame();
   check((await page.evaluate(() => document.body.dataset.state)) === 'finished', 'state finished');
-  for (const id of ['loss', 'lr', 'gradnorm', 'layer-gradnorm', 'update-ratio', 'histogram', 'histogram-current']) {
+  for (const id of ['loss', 'lr', 'gradnorm', 'layer-gradnorm', 'update-ratio', 'histogram', 'histogram-current', 'weights']) {
     const n = Number(await attr(`[data-chart="${id}"]`, 'data-points'));
     check(n > 0, `chart ${id} has ${n} points`);
   }
   check(Number(await attr('[data-chart="trajectory"]', 'data-points')) === 0, 'no trajectory for a network run');
   await page.screenshot({ path: join(out, '2-finished-dark.png'), fullPage: true });
 
+  // Drag-to-zoom on the loss chart: all step charts follow; Escape resets.
+  const box = await page.locator('[data-chart="loss"] canvas').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await frame();
+  check(await page.isVisible('[data-testid="zoom-reset"]'), 'zoom: reset button shown after a drag');
+  const zoomedLr = Number(await attr('[data-chart="lr"]', 'data-points'));
+  check(zoomedLr > 0 && zoomedLr < 600, `zoom: lr chart follows (${zoomedLr} of 600 points)`);
+  await page.screenshot({ path: join(out, '2b-zoomed-dark.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+  await frame();
+  check(!(await page.isVisible('[data-testid="zoom-reset"]')) && Number(await attr('[data-chart="lr"]', 'data-points')) === 600, 'zoom: Escape resets');
+
   await page.click('#tab-layers');
   await frame();
   await page.screenshot({ path: join(out, '3-layers-dark.png'), fullPage: true });
+  await page.evaluate(() => {
+    document.body.className = 'vscode-high-contrast';
+  });
+  await frame();
+  await page.screenshot({ path: join(out, '3b-layers-hc.png'), fullPage: true });
   await page.evaluate(() => {
     document.body.className = 'vscode-light';
   });
@@ -106,7 +126,16 @@ try {
   await page.click('#tab-problems');
   await frame();
   check((await page.textContent('#tab-problems')) === 'Problems (2)', 'problems tab counts 2');
+  check((await page.textContent('tr[data-code] button.fix-title')) === 'Set the initial bias to 0.01', 'fix title on its button');
   await page.screenshot({ path: join(out, '6-problems-dark.png') });
+  await page.evaluate(() => {
+    document.body.className = 'vscode-high-contrast';
+  });
+  await frame();
+  await page.screenshot({ path: join(out, '6b-problems-hc.png') });
+  await page.evaluate(() => {
+    document.body.className = 'vscode-dark';
+  });
 
   // UI state saved and buttons post.
   await page.click('#tab-training');

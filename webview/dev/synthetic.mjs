@@ -49,6 +49,7 @@ export function networkBatches(total = 600, perBatch = 20, seed = 1) {
     const steps = [];
     const epochs = [];
     const histograms = [];
+    const probes = [];
     for (let s = start; s < Math.min(total, start + perBatch); s++) {
       const base = 1.05 * Math.exp(-s / 160) + 0.12;
       steps.push({
@@ -64,6 +65,7 @@ export function networkBatches(total = 600, perBatch = 20, seed = 1) {
         const train = 1.05 * Math.exp(-(s + 1) / 160) + 0.12;
         epochs.push({ epoch: Math.floor(s / 60), step: s + 1, trainLoss: train, trainAccuracy: 1 - train / 1.4, valLoss: train * 1.08 + 0.01, valAccuracy: 1 - (train * 1.08) / 1.4 });
       }
+      if (s % 100 === 0 || s === total - 1) probes.push(...weightSnapshots(s, total));
       if (s % 20 === 0) {
         for (const layer of [0, 1]) {
           const spread = 1 + s / 300 + layer * 0.5;
@@ -80,9 +82,22 @@ export function networkBatches(total = 600, perBatch = 20, seed = 1) {
         }
       }
     }
-    batches.push({ steps, epochs, histograms });
+    batches.push({ steps, epochs, histograms, probes });
   }
   return batches;
+}
+
+/** W of a 2-16-16-3 net growing over training; units 5 and 6 of layer 1 are copies (symmetry). */
+function weightSnapshots(step, total) {
+  const shapes = [[2, 16], [16, 16], [16, 3]];
+  return shapes.map(([fanIn, units], layer) => {
+    const r = rng(100 + layer);
+    const grow = 1 + step / total;
+    const values = [];
+    for (let i = 0; i < fanIn; i++) for (let j = 0; j < units; j++) values.push(Number((gauss(r) * 0.5 * grow).toPrecision(4)));
+    if (layer === 1) for (let i = 0; i < fanIn; i++) values[i * units + 6] = values[i * units + 5];
+    return { kind: 'weights', step, layer, fanIn, units, rows: fanIn, cols: units, values };
+  });
 }
 
 export function objectiveInfo(runId) {
@@ -133,8 +148,8 @@ export const sampleDiagnoses = [
     path: '/model/init/bias',
     evidence: { layer: 0, deadFraction: 0.52 },
     fixes: [
-      { path: '/model/init/bias', value: 0.01, why: 'a small positive bias keeps ReLUs active at the start' },
-      { path: '/model/layers/0/activation', value: 'leakyRelu', why: 'leaky units keep a gradient when negative' },
+      { path: '/model/init/bias', value: 0.01, title: 'Set the initial bias to 0.01', why: 'a small positive bias keeps ReLUs active at the start' },
+      { path: '/model/layers/0/activation', value: 'leakyRelu', title: 'Use leaky ReLU in layer 1', why: 'leaky units keep a gradient when negative' },
     ],
   },
   {
@@ -144,6 +159,6 @@ export const sampleDiagnoses = [
     step: 510,
     path: '/optimizer/learningRate',
     evidence: { ratio: 3.1 },
-    fixes: [{ path: '/optimizer/schedule/name', value: 'inverseTime', why: 'decaying α averages the noise out' }],
+    fixes: [{ path: '/optimizer/schedule/name', value: 'inverseTime', title: 'Decay the learning rate (inverse time)', why: 'decaying α averages the noise out' }],
   },
 ];

@@ -1,11 +1,11 @@
 /**
  * The diagnostics table: problem (severity, code, message), evidence, step first seen, and the
- * suggested fixes as buttons ("Apply" edits the experiment file, "Apply & re-run" also runs it
- * again and overlays before/after). Replaced whole on each `diagnostics` message.
+ * suggested fixes as buttons (the fix's title applies it to the experiment file, "Apply & re-run"
+ * also runs it again and overlays before/after; the fix's `why` is their tooltip). Replaced whole on each `diagnostics` message.
  */
 import type { Diagnosis, SuggestedFix } from '../../src/shared/protocol';
 import { formatNumber } from '../format';
-import { h } from './dom';
+import { h, uid } from './dom';
 
 export interface FixHandler {
   (code: string, fix: number, rerun: boolean): void;
@@ -68,8 +68,10 @@ export class DiagnosticsTable {
             'ul',
             { class: 'fixes' },
             ...d.fixes.map((f, i) => {
-              const apply = h('button', { type: 'button', class: 'secondary small', title: `${f.why} (sets ${f.path} = ${JSON.stringify(f.value)})` }, 'Apply');
-              const rerun = h('button', { type: 'button', class: 'small', 'data-testid': 'fix-rerun', title: 'Apply the fix, run again and compare before/after' }, 'Apply & re-run');
+              // The title is the button; `why` is its tooltip, and its description for screen readers.
+              const whyId = uid('fix-why');
+              const apply = h('button', { type: 'button', class: 'secondary small fix-title', title: `${f.why} (sets ${f.path} = ${JSON.stringify(f.value)})`, 'aria-describedby': whyId }, fixLabel(f));
+              const rerun = h('button', { type: 'button', class: 'small', 'data-testid': 'fix-rerun', title: `${f.why} Then run again and compare before/after.`, 'aria-describedby': whyId }, 'Apply & re-run');
               apply.disabled = rerun.disabled = !editable;
               apply.setAttribute('aria-label', `Apply: ${fixLabel(f)}`);
               rerun.setAttribute('aria-label', `Apply and re-run: ${fixLabel(f)}`);
@@ -78,9 +80,8 @@ export class DiagnosticsTable {
               return h(
                 'li',
                 {},
-                h('div', {}, h('strong', {}, fixLabel(f)), i === 0 ? h('span', { class: 'preferred' }, ' (preferred)') : null),
-                h('div', { class: 'why' }, f.why),
-                h('div', { class: 'fix-buttons' }, apply, rerun),
+                h('div', { class: 'fix-buttons' }, apply, rerun, i === 0 ? h('span', { class: 'preferred' }, 'preferred') : null),
+                h('span', { id: whyId, class: 'visually-hidden' }, f.why),
               );
             }),
           );

@@ -121,32 +121,23 @@ function hessianCondition(ctx: DetectorContext): Finding | undefined {
 export class SaddlePointDetector implements Detector {
   readonly code = 'saddle-point';
   readonly supersededBy = ['divergence'];
-  private maxGrad = 0;
-  private maxMove = 0;
-  private seen = 0;
-
   constructor(private readonly objective?: ObjectiveValue) {}
 
   check(ctx: DetectorContext): Finding | undefined {
     const s = ctx.series;
-    for (; this.seen < s.length; this.seen++) {
-      const i = this.seen;
-      if (Number.isFinite(s.gradNorm[i])) this.maxGrad = Math.max(this.maxGrad, s.gradNorm[i]);
-      if (i > 0 && i < s.pointX.length) this.maxMove = Math.max(this.maxMove, Math.hypot(s.pointX[i] - s.pointX[i - 1], s.pointY[i] - s.pointY[i - 1]) || 0);
-    }
     if (ctx.experiment.kind === 'network') return this.network(ctx);
     const n = s.pointX.length;
     if (!this.objective || n < SADDLE_STEPS || s.length !== n) return undefined;
     const g = median(s.gradNorm, n - SADDLE_STEPS, n);
-    if (!(g < SMALL * this.maxGrad)) return undefined;
+    if (!(g < SMALL * s.maxGradNorm)) return undefined;
     // The iterate must linger too: momentum coasts through regions of small gradient at full speed.
     const moved = Math.hypot(s.pointX[n - 1] - s.pointX[n - SADDLE_STEPS], s.pointY[n - 1] - s.pointY[n - SADDLE_STEPS]);
-    if (!(moved < SMALL * (SADDLE_STEPS - 1) * this.maxMove)) return undefined;
+    if (!(moved < SMALL * (SADDLE_STEPS - 1) * s.maxPointMove)) return undefined;
     const { l1, l2 } = hessian2(this.objective, s.pointX[n - 1], s.pointY[n - 1]);
     if (!(l1 < -NEG * Math.abs(l2))) return undefined;
     return {
       severity: 'warning',
-      message: `Saddle point: near (${fmt(s.pointX[n - 1])}, ${fmt(s.pointY[n - 1])}) the gradient is ${fmt(g)} (${fmt(g / this.maxGrad)}× its largest) while the curvature is negative (${fmt(l1)}) in one direction: not a minimum. Plain gradient descent slows to a crawl here.`,
+      message: `Saddle point: near (${fmt(s.pointX[n - 1])}, ${fmt(s.pointY[n - 1])}) the gradient is ${fmt(g)} (${fmt(g / s.maxGradNorm)}× its largest) while the curvature is negative (${fmt(l1)}) in one direction: not a minimum. Plain gradient descent slows to a crawl here.`,
       path: '/objective/start',
       evidence: { gradNorm: g, lambdaMin: l1, lambdaMax: l2, point: [s.pointX[n - 1], s.pointY[n - 1]] },
       fixes: [
@@ -168,7 +159,7 @@ export class SaddlePointDetector implements Detector {
     const small = r.gradNorm < SMALL * maxProbe || lr * r.gradNorm ** 2 < STILL * Math.abs(r.loss);
     const a = median(s.loss, n - FLAT_STEPS, n - FLAT_STEPS + 5);
     const b = median(s.loss, n - 5, n);
-    const start = median(s.loss, 0, Math.min(5, n));
+    const start = s.initialLoss();
     // A saddle worth reporting holds the run up at a high loss; slight negative curvature near a good minimum is not one.
     if (!small || !(Math.abs(a - b) < FLAT * Math.max(Math.abs(b), 1e-12)) || !(b > HIGH * start)) return undefined;
     return {

@@ -1,6 +1,6 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
 import { learningRate } from '../detector';
-import { fmt, median, niceRate } from '../stats';
+import { fmt, niceRate } from '../stats';
 
 /**
  * `divergence`: the loss or the gradient became NaN/Inf, or the loss grew explosively.
@@ -21,7 +21,7 @@ export class DivergenceDetector implements Detector {
     const s = ctx.series;
     const n = s.length;
     if (n === 0) return undefined;
-    const ref = median(s.loss, 0, Math.min(5, n));
+    const ref = s.initialLoss();
     let at = s.firstNonFinite;
     let what = '';
     if (at >= 0) {

@@ -19,7 +19,8 @@ const DONE = 0.01;
 
 export class FluctuationDetector implements Detector {
   readonly code = 'fluctuation';
-  readonly supersededBy = ['divergence', 'instability'];
+  // A stall caused by saturated or dead units is theirs to explain: decaying α would not fix it.
+  readonly supersededBy = ['divergence', 'instability', 'saturated-units', 'dead-units', 'plateau'];
 
   check(ctx: DetectorContext): Finding | undefined {
     if (!isMinibatch(ctx)) return undefined;

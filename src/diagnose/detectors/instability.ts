@@ -42,14 +42,15 @@ export class InstabilityDetector implements Detector {
     if (isMinibatch(ctx)) return this.epochs(ctx);
     const s = ctx.series;
     const a = 2 / (SPAN + 1);
-    for (; this.seen < s.length; this.seen++) {
-      const x = s.loss[this.seen];
+    // `seen` counts records of the whole run; the series keeps every record not yet seen.
+    for (; this.seen < s.total; this.seen++) {
+      const x = s.loss[this.seen - s.offset];
       if (!Number.isFinite(x)) return undefined;
       this.ema = Number.isNaN(this.ema) ? x : this.ema + a * (x - this.ema);
       if (this.seen === 0) this.first = x;
       if (this.seen >= SPAN && this.ema < this.low) {
         this.low = this.ema;
-        this.lowStep = s.step[this.seen];
+        this.lowStep = s.step[this.seen - s.offset];
       }
     }
     const now = s.step[s.length - 1];

@@ -1,5 +1,5 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
-import { fmt, median } from '../stats';
+import { fmt } from '../stats';
 
 /**
  * `local-optimum`: restarts from other seeds (`training.restarts`) end at clearly different losses
@@ -24,7 +24,7 @@ export class LocalOptimumDetector implements Detector {
     const runs = r.finalLosses.map((l, i) => ({ loss: l, seed: r.seeds[i] })).filter((x): x is { loss: number; seed: number } => x.loss !== null && Number.isFinite(x.loss));
     if (runs.length < 2) return undefined;
     const s = ctx.series;
-    const start = Math.abs(median(s.loss, 0, Math.min(5, s.length)));
+    const start = Math.abs(s.initialLoss());
     const best = runs.reduce((a, b) => (b.loss < a.loss ? b : a));
     const worst = runs.reduce((a, b) => (b.loss > a.loss ? b : a));
     const spread = worst.loss - best.loss;

@@ -21,27 +21,25 @@ const TINY = 1e-2;
 export class PlateauDetector implements Detector {
   readonly code = 'plateau';
   readonly supersededBy = ['divergence'];
-  private maxGrad = 0;
-  private seen = 0;
 
   check(ctx: DetectorContext): Finding | undefined {
     const s = ctx.series;
     const n = s.length;
-    for (; this.seen < n; this.seen++) if (Number.isFinite(s.gradNorm[this.seen])) this.maxGrad = Math.max(this.maxGrad, s.gradNorm[this.seen]);
+    const maxGrad = s.maxGradNorm;
     if (n < Math.max(WINDOW, MIN_STEPS)) return undefined;
     const a = median(s.loss, n - WINDOW, n - WINDOW + 5);
     const b = median(s.loss, n - 5, n);
-    const start = median(s.loss, 0, 5);
+    const start = s.initialLoss();
     const level = Math.max(Math.abs(b), 1e-12);
     const g = median(s.gradNorm, n - WINDOW, n);
-    if (!(Math.abs(a - b) < FLAT * level && b > HIGH * start && (g < TINY * this.maxGrad || g < 1e-6) && g < TINY * level)) return undefined;
+    if (!(Math.abs(a - b) < FLAT * level && b > HIGH * start && (g < TINY * maxGrad || g < 1e-6) && g < TINY * level)) return undefined;
     const lr = learningRate(ctx);
     const isNet = ctx.experiment.kind === 'network' && ctx.experiment.model.layers.length > 0;
     return {
       severity: 'warning',
-      message: `Plateau: the loss has stayed at ${fmt(b)} (started at ${fmt(start)}) for ${WINDOW} steps with a gradient norm of ${fmt(g)}, ${fmt(g / Math.max(this.maxGrad, 1e-30))}× the largest seen. ${isNet ? 'Units may be saturated or dead; check the activation histograms.' : 'The optimizer is stuck on a flat region.'}`,
+      message: `Plateau: the loss has stayed at ${fmt(b)} (started at ${fmt(start)}) for ${WINDOW} steps with a gradient norm of ${fmt(g)}, ${fmt(g / Math.max(maxGrad, 1e-30))}× the largest seen. ${isNet ? 'Units may be saturated or dead; check the activation histograms.' : 'The optimizer is stuck on a flat region.'}`,
       path: isNet ? '/model/init' : '/optimizer/learningRate',
-      evidence: { loss: b, initialLoss: start, gradNorm: g, maxGradNorm: this.maxGrad, windowSteps: WINDOW, learningRate: lr },
+      evidence: { loss: b, initialLoss: start, gradNorm: g, maxGradNorm: maxGrad, windowSteps: WINDOW, learningRate: lr },
       fixes: isNet
         ? [{ path: '/model/init', value: { scheme: 'he', scale: 1, bias: 0 }, why: 'A fresh, well-scaled initialization starts the units in their responsive range.' }, { path: '/optimizer/name', value: 'adam', why: 'Adam rescales tiny gradients per parameter and moves off flat regions faster.' }]
         : [{ path: '/optimizer/name', value: 'adam', why: 'Adam rescales tiny gradients per coordinate and moves off flat regions faster.' }],

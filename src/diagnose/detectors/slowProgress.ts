@@ -1,7 +1,7 @@
 import type { FixDraft } from '../fixes';
 import type { Detector, DetectorContext, Finding } from '../detector';
 import { learningRate } from '../detector';
-import { fmt, median, niceRate } from '../stats';
+import { fmt, niceRate } from '../stats';
 
 /**
  * `slow-progress`: a slow, linear training curve (recap: "increase α; momentum").
@@ -25,25 +25,26 @@ export class SlowProgressDetector implements Detector {
   check(ctx: DetectorContext): Finding | undefined {
     if (ctx.summary?.reason !== 'completed') return undefined;
     const s = ctx.series;
-    const n = s.length;
+    // Whole-run windows: the series keeps them exactly for a completed run (see series.ts).
+    const n = s.total;
     if (n < MIN_STEPS) return undefined;
     const h = Math.max(1, Math.floor(n / 40));
-    const at = (i: number) => median(s.loss, Math.max(0, i - h), Math.min(n, i + h + 1));
+    const at = (i: number) => s.median('loss', Math.max(0, i - h), Math.min(n, i + h + 1));
     const q = [0, Math.floor(n / 4), Math.floor((3 * n) / 4), n - 1].map(at);
     const firstGain = q[0] - q[1];
     const lastGain = q[2] - q[3];
     const gained = (q[0] - q[3]) / Math.abs(q[0]);
-    const g0 = median(s.gradNorm, 0, Math.min(n, 2 * h + 1));
-    const gEnd = median(s.gradNorm, Math.max(0, n - 2 * h - 1), n);
+    const g0 = s.median('gradNorm', 0, Math.min(n, 2 * h + 1));
+    const gEnd = s.median('gradNorm', Math.max(0, n - 2 * h - 1), n);
     if (!(firstGain > 0 && lastGain >= LINEAR * firstGain && gained < MOST && gEnd >= ALIVE * g0)) return undefined;
     const lr = learningRate(ctx);
     const fixes: FixDraft[] = [{ path: '/optimizer/learningRate', value: niceRate(lr * 3), why: 'Progress per step is proportional to α while the curve is this straight.' }];
     if (ctx.experiment.optimizer.name === 'sgd') fixes.push({ path: '/optimizer/name', value: 'momentum', why: 'Momentum accumulates the consistent gradient and speeds up along it.' });
     return {
       severity: 'warning',
-      message: `Slow progress: the loss fell only ${fmt(gained * 100)} % in ${s.step[n - 1]} steps, as fast at the end as at the start (a linear curve), and the gradient is still ${fmt(gEnd / g0)}× its initial size. Increase the learning rate${ctx.experiment.optimizer.name === 'sgd' ? ' or add momentum' : ''}.`,
+      message: `Slow progress: the loss fell only ${fmt(gained * 100)} % in ${s.step[s.length - 1]} steps, as fast at the end as at the start (a linear curve), and the gradient is still ${fmt(gEnd / g0)}× its initial size. Increase the learning rate${ctx.experiment.optimizer.name === 'sgd' ? ' or add momentum' : ''}.`,
       path: '/optimizer/learningRate',
-      evidence: { relativeDecrease: gained, firstQuarterGain: firstGain, lastQuarterGain: lastGain, gradientRatio: gEnd / g0, learningRate: lr, steps: s.step[n - 1] },
+      evidence: { relativeDecrease: gained, firstQuarterGain: firstGain, lastQuarterGain: lastGain, gradientRatio: gEnd / g0, learningRate: lr, steps: s.step[s.length - 1] },
       fixes,
     };
   }

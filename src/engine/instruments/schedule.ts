@@ -45,7 +45,8 @@ export class Instruments {
   ) {
     const total = problem.totalSteps;
     const net = exp.kind === 'network' && !problem.tracksPoint;
-    const hidden = net && problem.layerGroups.length > 1;
+    // The symmetry probe reads an MLP's [W1, b1, W2, b2, ...]; a custom module's layout is its own.
+    const hidden = net && problem.layerGroups.length > 1 && exp.model.module === undefined;
     this.symmetryAt = hidden ? cadence(total, SYMMETRY_CALLS) : new Set();
     const curvatureCalls = Math.min(CURVATURE_MAX, Math.max(CURVATURE_MIN, Math.round(total / CURVATURE_SPACING)));
     this.curvatureAt = net && problem.paramCount <= CURVATURE_MAX_PARAMS ? cadence(total, curvatureCalls) : new Set();
@@ -83,6 +84,7 @@ export class Instruments {
   /** "W2[3,0]" / "b1[4]" for an MLP's [W1, b1, W2, b2, ...]; "θ[i]" for objectives. */
   private paramName(p: number, i: number): string {
     if (this.problem.tracksPoint) return `θ[${i}]`;
+    if (this.problem.paramLabel) return this.problem.paramLabel(p, i);
     const v = this.problem.params[p];
     const layer = Math.floor(p / 2) + 1;
     if (v.shape.length === 2) return `W${layer}[${Math.floor(i / v.shape[1])},${i % v.shape[1]}]`;

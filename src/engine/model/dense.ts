@@ -9,7 +9,9 @@
  *   XNNPACK onto a naive loop (~12× slower), so the gradient transposes explicitly and then calls
  *   a plain matMul; a custom gradient must return every input's gradient, so the first layer
  *   returns zeros for the data instead of a 64×128·128×784 product nobody reads (a third of the
- *   step's FLOPs on the MNIST MLP); and 3 forward kernels become 1.
+ *   step's FLOPs on the MNIST MLP); and 3 forward kernels become 1. Given the batch already
+ *   transposed (`xT`, built with the batch in train/network.ts), the first layer's weight
+ *   gradient xᵀ·dz needs no Transpose kernel either.
  */
 import type { Activation } from '../../shared/experiment';
 import { tf } from '../tf';
@@ -22,6 +24,12 @@ export interface DenseOptions {
   fused: boolean;
   /** The layer reads the data: its input needs no gradient. */
   first: boolean;
+  /**
+   * Fused first layer: the data already transposed ([in, rows]), which the weight gradient xᵀ·dz
+   * needs. The problem builds it with the batch (once, while batches are cached) instead of a
+   * Transpose kernel every step.
+   */
+  xT?: tf.Tensor2D;
 }
 
 export function activate(z: tf.Tensor2D, a: Activation): tf.Tensor2D {
@@ -48,8 +56,9 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor, b: tf.Tensor, activation: Ac
   if (!opts.fused) return activate(affine(x, W, b), activation);
   // ReLU rides in the kernel (and its mask in the gradient); other activations follow it.
   const relu = activation === 'relu';
-  const op = FUSED[opts.first ? 'first' : 'inner'][relu ? 'relu' : 'linear'];
-  const a = op(x, W, b) as tf.Tensor2D;
+  const a = (opts.first && opts.xT
+    ? FIRST_TRANSPOSED[relu ? 'relu' : 'linear'](x, opts.xT, W, b)
+    : FUSED[opts.first ? 'first' : 'inner'][relu ? 'relu' : 'linear'](x, W, b)) as tf.Tensor2D;
   return relu ? a : activate(a, activation);
 }
 
@@ -70,6 +79,25 @@ function fusedDense(relu: boolean, first: boolean) {
     };
   });
 }
+
+/** The first layer given xᵀ as well: no Transpose in the backward pass, no gradient for either. */
+function fusedFirstTransposed(relu: boolean) {
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, xT, W, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const a = tf.fused.matMul({ a: x, b: W, bias: b, activation: relu ? 'relu' : 'linear' });
+    save(relu ? [x, xT, a] : [x, xT]);
+    return {
+      value: a,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, xTs, as] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
+        const dz = (as ? tf.mul(dy, tf.step(as)) : dy) as tf.Tensor2D;
+        return [tf.zerosLike(xs), tf.zerosLike(xTs), tf.matMul(xTs, dz), tf.sum(dz, 0)];
+      },
+    };
+  });
+}
+
+const FIRST_TRANSPOSED = { relu: fusedFirstTransposed(true), linear: fusedFirstTransposed(false) };
 
 const FUSED = {
   first: { relu: fusedDense(true, true), linear: fusedDense(false, true) },

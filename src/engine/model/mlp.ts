@@ -63,10 +63,11 @@ export class Mlp {
     return this.layers.map((_, i) => [2 * i, 2 * i + 1]);
   }
 
-  forward(x: tf.Tensor2D): tf.Tensor2D {
+  /** `xT`: x transposed, when the caller has it (the fused first layer's gradient uses it). */
+  forward(x: tf.Tensor2D, xT?: tf.Tensor2D): tf.Tensor2D {
     let h = x;
     this.layers.forEach((l, i) => {
-      h = dense(h, l.W, l.b, l.activation, { fused: this.fused, first: i === 0 });
+      h = dense(h, l.W, l.b, l.activation, { fused: this.fused, first: i === 0, xT: i === 0 ? xT : undefined });
     });
     return h;
   }

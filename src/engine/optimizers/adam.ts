@@ -12,6 +12,7 @@
  * Lecture 004 writes m̂/(v̂ + ε) without the square root, a typo: the step would not be scale-free.
  */
 import { tf } from '../tf';
+import { ArraySlots, f } from './arrays';
 import { Slots } from './state';
 import type { Optimizer } from './types';
 
@@ -20,6 +21,8 @@ export class Adam implements Optimizer {
   private readonly v = new Slots();
   private readonly vMax = new Slots();
   private t = 0;
+  private readonly arrays = { m: new ArraySlots(), v: new ArraySlots(), vMax: new ArraySlots() };
+  private tArrays = 0;
 
   constructor(
     private readonly beta1: number,
@@ -49,6 +52,38 @@ export class Adam implements Optimizer {
         const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.eps);
         p.assign(tf.add(p, tf.div(tf.mul(-stepSize, m), denom)));
       });
+    });
+  }
+
+  stepArrays(params: Float32Array[], grads: Float32Array[], lr: number): void {
+    const ms = this.arrays.m.get(params);
+    const vs = this.arrays.v.get(params);
+    const maxes = this.amsgrad ? this.arrays.vMax.get(params) : undefined;
+    this.tArrays++;
+    const minusStep = f(-(lr / (1 - this.beta1 ** this.tArrays)));
+    const bc2Sqrt = f(Math.sqrt(1 - this.beta2 ** this.tArrays));
+    const b1 = f(this.beta1);
+    const c1 = f(1 - this.beta1);
+    const b2 = f(this.beta2);
+    const c2 = f(1 - this.beta2);
+    const eps = f(this.eps);
+    params.forEach((p, i) => {
+      const g = grads[i];
+      const m = ms[i];
+      const v = vs[i];
+      for (let j = 0; j < p.length; j++) {
+        const gj = g[j];
+        const mj = f(f(b1 * m[j]) + f(c1 * gj));
+        let vj = f(f(b2 * v[j]) + f(f(c2 * gj) * gj));
+        m[j] = mj;
+        v[j] = vj;
+        if (maxes) {
+          vj = Math.max(maxes[i][j], vj);
+          maxes[i][j] = vj;
+        }
+        const denom = f(f(f(Math.sqrt(vj)) / bc2Sqrt) + eps);
+        p[j] = p[j] + f(f(minusStep * mj) / denom);
+      }
     });
   }
 

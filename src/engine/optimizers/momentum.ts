@@ -10,11 +10,13 @@
  * the look-ahead point θ + μ·p of the lecture's formula.
  */
 import { tf } from '../tf';
+import { ArraySlots, f } from './arrays';
 import { Slots } from './state';
 import type { Optimizer } from './types';
 
 export class Momentum implements Optimizer {
   private readonly velocity = new Slots();
+  private readonly velocityArrays = new ArraySlots();
 
   constructor(
     private readonly mu: number,
@@ -30,6 +32,22 @@ export class Momentum implements Optimizer {
         const direction = this.nesterov ? tf.add(grads[i], tf.mul(this.mu, v)) : v;
         p.assign(tf.sub(p, tf.mul(lr, direction)));
       });
+    });
+  }
+
+  stepArrays(params: Float32Array[], grads: Float32Array[], lr: number): void {
+    const vs = this.velocityArrays.get(params);
+    const mu = f(this.mu);
+    const a = f(lr);
+    params.forEach((p, i) => {
+      const g = grads[i];
+      const v = vs[i];
+      for (let j = 0; j < p.length; j++) {
+        const vj = f(f(mu * v[j]) + g[j]);
+        v[j] = vj;
+        const direction = this.nesterov ? f(g[j] + f(mu * vj)) : vj;
+        p[j] = p[j] - f(a * direction);
+      }
     });
   }
 

@@ -9,6 +9,7 @@
  * Operations come in torch's float32 order (addcmul (c·a)·b, addcdiv (c·a)/b).
  */
 import { tf } from '../tf';
+import { ArraySlots, f } from './arrays';
 import { Slots } from './state';
 import type { Optimizer } from './types';
 
@@ -16,6 +17,7 @@ export class RmsProp implements Optimizer {
   private readonly squares = new Slots();
   private readonly means = new Slots();
   private readonly buffers = new Slots();
+  private readonly arrays = { squares: new ArraySlots(), means: new ArraySlots(), buffers: new ArraySlots() };
 
   constructor(
     private readonly rho: number,
@@ -48,6 +50,41 @@ export class RmsProp implements Optimizer {
           p.assign(tf.add(p, tf.div(tf.mul(-lr, g), r)));
         }
       });
+    });
+  }
+
+  stepArrays(params: Float32Array[], grads: Float32Array[], lr: number): void {
+    const ss = this.arrays.squares.get(params);
+    const ms = this.centered ? this.arrays.means.get(params) : undefined;
+    const bs = this.momentum > 0 ? this.arrays.buffers.get(params) : undefined;
+    const rho = f(this.rho);
+    const c = f(1 - this.rho);
+    const eps = f(this.eps);
+    const mu = f(this.momentum);
+    const a = f(lr);
+    const minusLr = f(-lr);
+    params.forEach((p, i) => {
+      const g = grads[i];
+      const s = ss[i];
+      for (let j = 0; j < p.length; j++) {
+        const gj = g[j];
+        const sj = f(f(rho * s[j]) + f(f(c * gj) * gj));
+        s[j] = sj;
+        let variance = sj;
+        if (ms) {
+          const mj = f(f(rho * ms[i][j]) + f(c * gj));
+          ms[i][j] = mj;
+          variance = f(sj - f(mj * mj));
+        }
+        const r = f(f(Math.sqrt(variance)) + eps);
+        if (bs) {
+          const bj = f(f(mu * bs[i][j]) + f(gj / r));
+          bs[i][j] = bj;
+          p[j] = p[j] - f(a * bj);
+        } else {
+          p[j] = p[j] + f(f(minusLr * gj) / r);
+        }
+      }
     });
   }
 

@@ -1,11 +1,20 @@
 /** Plain gradient descent: θ ← θ − α·g. */
 import { tf } from '../tf';
+import { f } from './arrays';
 import type { Optimizer } from './types';
 
 export class Sgd implements Optimizer {
   step(params: tf.Variable[], grads: tf.Tensor[], lr: number): void {
     tf.tidy(() => {
       params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(lr, grads[i]))));
+    });
+  }
+
+  stepArrays(params: Float32Array[], grads: Float32Array[], lr: number): void {
+    const a = f(lr);
+    params.forEach((p, i) => {
+      const g = grads[i];
+      for (let j = 0; j < p.length; j++) p[j] = p[j] - f(a * g[j]);
     });
   }
 

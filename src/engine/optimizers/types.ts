@@ -38,6 +38,13 @@ export interface Optimizer {
    * update). Restores θ before returning. Call inside a tidy.
    */
   lossAtAverage?(params: tf.Variable[], ctx: StepContext): tf.Scalar;
+  /**
+   * The same update on plain arrays, in place, with the same float32 rounding at every operation
+   * (optimizers/arrays.ts); the fused small-net path (engine/fused/) uses it. Its state is kept in
+   * JS, apart from the tensor form's: a run uses one form throughout. Absent for methods that need
+   * tfjs (line searches, Newton, averaging).
+   */
+  stepArrays?(params: Float32Array[], grads: Float32Array[], lr: number): void;
   /** Frees the state variables. */
   dispose(): void;
 }

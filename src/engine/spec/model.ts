@@ -1,17 +1,20 @@
 /** Validation of `model`: hidden layers, output, loss and initialization. */
 import type { DataSpec, InitScheme, LayerSpec, LossName, ModelSpec, OutputActivation } from '../../shared/experiment';
-import { Checker, Obj, checkEnum, child, describe, get, has, isObject, readEnum, readNumber, readObject, warnUnknown } from './checker';
+import { Checker, Obj, checkEnum, child, describe, get, has, isObject, readEnum, readNumber, readObject, readString, warnUnknown } from './checker';
 import { dataShape, isRegressionData } from './data';
 import { DEFAULTS, IDX_FEATURES_ESTIMATE, LIMITS, SYNTHETIC_FEATURES } from './defaults';
 import { ACTIVATIONS, INIT_SCHEMES, LOSSES, OUTPUTS, RELU_FAMILY } from './names';
 
-const MODEL_KEYS = ['layers', 'output', 'loss', 'init'];
+const MODEL_KEYS = ['layers', 'output', 'loss', 'init', 'module'];
+/** What a model module replaces: these describe the built-in MLP only. */
+const BUILT_IN_ONLY = ['layers', 'loss', 'init'];
 const LAYER_KEYS = ['units', 'activation'];
 const INIT_KEYS = ['scheme', 'scale', 'bias'];
 
 /** `data` is undefined when it was invalid: output-dependent defaults then assume classification. */
 export function validateModel(c: Checker, model: Obj, base: string, data: DataSpec | undefined): ModelSpec | undefined {
   warnUnknown(c, model, base, MODEL_KEYS);
+  const module = readModule(c, model, base);
   const layers = readLayers(c, model, base);
   const regression = data !== undefined && isRegressionData(data);
 
@@ -28,6 +31,7 @@ export function validateModel(c: Checker, model: Obj, base: string, data: DataSp
 
   const init = readInit(c, model, base, layers);
   if (layers === undefined) return undefined;
+  if (module !== undefined) return { layers, output, loss, init, module };
 
   if (data !== undefined) {
     const { inputs, outputs } = dataShape(data, { synthetic: SYNTHETIC_FEATURES, idx: IDX_FEATURES_ESTIMATE });
@@ -37,6 +41,24 @@ export function validateModel(c: Checker, model: Obj, base: string, data: DataSp
     }
   }
   return { layers, output, loss, init };
+}
+
+/**
+ * `module`: a CommonJS file (path relative to the experiment) with the model's parameters, loss
+ * and optionally its gradient (`engine/model/custom.ts`). The file is only read when the run
+ * starts (in the worker, in a trusted workspace), so here it is a non-empty string (or null:
+ * none). `output` still says whether a numeric CSV target is regression; the MLP-only fields
+ * are ignored.
+ */
+function readModule(c: Checker, model: Obj, base: string): string | undefined {
+  // null is "no module" (the incorrect-gradient quick fix's "use the built-in model").
+  if (!has(model, 'module') || get(model, 'module') === null) return undefined;
+  const module = readString(c, model, 'module', base, true);
+  if (module === undefined) return undefined;
+  for (const key of BUILT_IN_ONLY) {
+    if (has(model, key)) c.warn(child(base, key), `ignored: the model module "${module}" defines the model`);
+  }
+  return module;
 }
 
 /** Weights and biases of a stack of dense layers. */

@@ -21,7 +21,8 @@ export function validateTraining(c: Checker, root: Obj, kind: Experiment['kind']
   const restarts = readNumber(c, tr, 'restarts', base, { integer: true, min: 0, max: RESTARTS_MAX });
   const gradientCheck = readBoolean(c, tr, 'gradientCheck', base, false);
   if (c.errorCount > before) return undefined;
-  const extras = { ...(restarts ? { restarts } : {}), ...(gradientCheck ? { gradientCheck } : {}) };
+  // An explicit false is kept: it switches off the check a model module's hand-written gradient turns on.
+  const extras = { ...(restarts ? { restarts } : {}), ...(has(tr, 'gradientCheck') ? { gradientCheck } : {}) };
 
   if (kind === 'objective') {
     // A test function has no data: every update is one "epoch", so only `steps` counts.

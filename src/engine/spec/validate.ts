@@ -11,6 +11,7 @@ import { validateModel } from './model';
 import { validateObjective } from './objective';
 import { validateOptimizer } from './optimizer';
 import { validateTraining } from './training';
+import { validateMulti } from './multi';
 
 export interface ParseResult {
   experiment?: Experiment;
@@ -18,13 +19,15 @@ export interface ParseResult {
 }
 
 /** `$schema` lets users point editors at the schema; `description` is shown for built-in examples. */
-export const TOP_LEVEL_KEYS = ['$schema', 'name', 'description', 'seed', 'data', 'model', 'objective', 'optimizer', 'training'];
+export const TOP_LEVEL_KEYS = ['$schema', 'name', 'description', 'seed', 'data', 'model', 'objective', 'optimizer', 'training', 'restarts', 'compare', 'search'];
 
 export function validateExperiment(value: unknown): ParseResult {
   const c = new Checker();
   let experiment: Experiment | undefined;
   try {
     experiment = validateRoot(c, value);
+    // Variants and trials are whole experiments: validated like the root, issues re-pointed into /compare and /search.
+    if (experiment && isObject(value)) experiment = validateMulti(c, value, experiment, validateRoot);
   } catch (err) {
     // Only reachable through exotic inputs (throwing getters, proxies): report, don't crash the host.
     c.error('', `could not validate the experiment: ${err instanceof Error ? err.message : String(err)}`);
@@ -32,7 +35,7 @@ export function validateExperiment(value: unknown): ParseResult {
   return c.errorCount === 0 && experiment !== undefined ? { experiment, issues: c.issues } : { issues: c.issues };
 }
 
-function validateRoot(c: Checker, root: unknown): Experiment | undefined {
+export function validateRoot(c: Checker, root: unknown): Experiment | undefined {
   if (!isObject(root)) {
     c.error('', `an experiment file must hold a JSON object, got ${describe(root)}`);
     return undefined;

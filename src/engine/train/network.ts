@@ -1,18 +1,23 @@
 /**
  * An MLP on a dataset as a Problem. Minibatches are consecutive row ranges of the training split
  * (shuffled once at load time), uploaded from `subarray` views; while the data is small the batch
- * tensors are uploaded once and reused.
+ * tensors are uploaded once and reused. Small nets train through the fused JS step
+ * (engine/fused/), which reads the same rows straight from the arrays.
  */
 import type { NetworkExperiment } from '../../shared/experiment';
-import type { HistogramRecord } from '../../shared/protocol';
+import type { HistogramRecord, StepRecord } from '../../shared/protocol';
 import type { Dataset } from '../data/dataset';
+import { headKind } from '../fused/denseNet';
+import { FusedStepper } from '../fused/step';
 import { PROBE_ROWS, probeHistograms } from '../instruments/probe';
 import { Head } from '../model/loss';
 import { Mlp } from '../model/mlp';
+import type { Optimizer } from '../optimizers';
 import { streamFor } from '../random';
 import { tf } from '../tf';
 import { classifierMetrics } from './classifierMetrics';
 import type { Evaluation, Problem } from './problem';
+import type { StepInput } from './step';
 
 /** Keep every batch on the backend when the training split is at most this many floats. */
 const CACHE_FLOATS = 1 << 22;
@@ -22,10 +27,16 @@ const EVAL_CHUNK = 8192;
 interface Batch {
   x: tf.Tensor2D;
   y: tf.Tensor2D;
+  /** x transposed, for the fused (WASM) first layer's weight gradient. */
+  xT?: tf.Tensor2D;
 }
 
-export function networkProblem(exp: NetworkExperiment, ds: Dataset, fused: boolean): Problem {
-  return new NetworkProblem(exp, ds, fused);
+/** When the fused JS step (engine/fused/) is used: for small nets, never (tests compare), always (bench/). */
+export type SmallNetPath = 'auto' | 'never' | 'always';
+
+/** `fused`: the WASM dense kernels (model/dense.ts). */
+export function networkProblem(exp: NetworkExperiment, ds: Dataset, fused: boolean, smallNetPath: SmallNetPath = 'auto'): Problem {
+  return new NetworkProblem(exp, ds, fused, smallNetPath);
 }
 
 class NetworkProblem implements Problem {
@@ -43,12 +54,17 @@ class NetworkProblem implements Problem {
   private readonly yVal: Float32Array;
   private readonly cache = new Map<number, Batch>();
   private readonly probe: tf.Tensor2D | undefined;
+  private readonly small: FusedStepper | undefined;
+  /** Batches carry xᵀ (the fused WASM dense layers, model/dense.ts). */
+  private readonly transposed: boolean;
 
   constructor(
     exp: NetworkExperiment,
     private readonly ds: Dataset,
     fused: boolean,
+    smallNetPath: SmallNetPath,
   ) {
+    this.transposed = fused;
     this.head = new Head(exp.model.output, exp.model.loss, ds);
     this.model = new Mlp(exp.model, ds.nFeatures, this.head.units, streamFor(exp.seed, 'init'), fused);
     this.params = this.model.params;
@@ -61,16 +77,32 @@ class NetworkProblem implements Problem {
     this.batchSize = Math.max(1, Math.min(bs && bs > 0 ? Math.floor(bs) : ds.nTrain, ds.nTrain));
     this.stepsPerEpoch = Math.ceil(ds.nTrain / this.batchSize);
     this.totalSteps = totalSteps(exp, this.stepsPerEpoch);
-    // Uploaded up front (not lazily) so the tensor count is flat from the first step on.
-    if (ds.xTrain.length + this.yTrain.length <= CACHE_FLOATS) {
+    const head = headKind(exp.model.output, exp.model.loss);
+    const shape = this.model.layers.map((l) => ({ nIn: l.W.shape[0], nOut: l.units, activation: l.activation }));
+    if (head && (smallNetPath === 'always' || (smallNetPath === 'auto' && FusedStepper.worthIt(shape, this.batchSize)))) {
+      this.small = new FusedStepper(shape, head, this.batchSize, this.params, this.layerGroups);
+    }
+    // Uploaded up front (not lazily) so the tensor count is flat from the first step on. The fused
+    // small-net step reads the arrays; its batches are tiny to upload when tfjs needs one (an
+    // optimizer without an array form, the instruments).
+    if (!this.small && ds.xTrain.length + this.yTrain.length <= CACHE_FLOATS) {
       for (let i = 0; i < this.stepsPerEpoch; i++) this.cache.set(i, this.batch(i));
     }
     this.probe = this.model.layers.length > 1 ? this.rows(ds.xTrain, 0, Math.min(PROBE_ROWS, ds.nTrain)) : undefined;
   }
 
+  fusedStep(optimizer: Optimizer, s: StepInput): StepRecord | undefined {
+    if (!this.small) return undefined;
+    const lo = (s.step % this.stepsPerEpoch) * this.batchSize;
+    const hi = Math.min(lo + this.batchSize, this.ds.nTrain);
+    const f = this.ds.nFeatures;
+    const u = this.head.units;
+    return this.small.step(optimizer, s, this.ds.xTrain.subarray(lo * f, hi * f), this.yTrain.subarray(lo * u, hi * u), hi - lo);
+  }
+
   loss(step: number): tf.Scalar {
     const b = this.batch(step % this.stepsPerEpoch);
-    return this.head.lossOf(this.model.forward(b.x), b.y);
+    return this.head.lossOf(this.model.forward(b.x, b.xT), b.y);
   }
 
   evaluate(): Evaluation {
@@ -118,6 +150,7 @@ class NetworkProblem implements Problem {
     for (const b of this.cache.values()) {
       b.x.dispose();
       b.y.dispose();
+      b.xT?.dispose();
     }
     this.cache.clear();
     this.probe?.dispose();
@@ -130,7 +163,21 @@ class NetworkProblem implements Problem {
     // Not cacheable: created inside the caller's tidy and freed with it.
     const lo = i * this.batchSize;
     const hi = Math.min(lo + this.batchSize, this.ds.nTrain);
-    return { x: this.rows(this.ds.xTrain, lo, hi), y: this.targets(this.yTrain, lo, hi) };
+    const b: Batch = { x: this.rows(this.ds.xTrain, lo, hi), y: this.targets(this.yTrain, lo, hi) };
+    if (this.transposed) b.xT = this.transposedRows(this.ds.xTrain, lo, hi);
+    return b;
+  }
+
+  /** Rows [lo, hi) of x as an [nFeatures, rows] tensor, transposed in JS (cheaper than a kernel). */
+  private transposedRows(x: Float32Array, lo: number, hi: number): tf.Tensor2D {
+    const f = this.ds.nFeatures;
+    const n = hi - lo;
+    const t = new Float32Array(f * n);
+    for (let r = 0; r < n; r++) {
+      const o = (lo + r) * f;
+      for (let k = 0; k < f; k++) t[k * n + r] = x[o + k];
+    }
+    return tf.tensor2d(t, [f, n]);
   }
 
   private rows(x: Float32Array, lo: number, hi: number): tf.Tensor2D {

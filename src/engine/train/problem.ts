@@ -2,8 +2,10 @@
  * What the training loop needs from "the thing being optimized": a network on a dataset, or a
  * 2-D objective whose parameters are the point. The loop itself (run.ts, step.ts) is shared.
  */
-import type { BinaryMetrics, HistogramRecord } from '../../shared/protocol';
+import type { BinaryMetrics, HistogramRecord, StepRecord } from '../../shared/protocol';
+import type { Optimizer } from '../optimizers';
 import type { tf } from '../tf';
+import type { StepInput } from './step';
 
 export interface Evaluation {
   trainLoss: number;
@@ -33,5 +35,12 @@ export interface Problem {
   evaluate?(): Evaluation;
   /** Activation histograms at the current parameters (networks with hidden layers). */
   histograms?(step: number): HistogramRecord[];
+  /** How to name coordinate `index` of `params[param]` in messages (custom modules: "W1[3,0]"); undefined: the MLP's names. */
+  paramLabel?(param: number, index: number): string;
+  /**
+   * A whole step (gradients, update, statistics) without tfjs, for problems that have one (small
+   * dense nets, engine/fused/): the record, or undefined when this optimizer needs the general path.
+   */
+  fusedStep?(optimizer: Optimizer, s: StepInput): StepRecord | undefined;
   dispose(): void;
 }

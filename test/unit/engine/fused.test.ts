@@ -1,11 +1,18 @@
 /**
- * The fused paths (dense.ts on WASM, the closed-form cross-entropy gradients in loss.ts) must give
- * the numbers of the general one: same values and gradients on the same inputs, and the PyTorch
+ * The fused paths (dense.ts on WASM, the closed-form cross-entropy gradients in loss.ts, the JS
+ * small-net step in engine/fused/) must give the numbers of the general one: same values and gradients on the same inputs, and the PyTorch
  * reference training runs (test/fixtures/reference/mlp.json) on both paths and both backends.
  */
 import * as assert from 'assert';
-import type { Activation } from '../../../src/shared/experiment';
+import type { Activation, NetworkExperiment, OptimizerSpec } from '../../../src/shared/experiment';
+import type { StepRecord } from '../../../src/shared/protocol';
 import { selectBackend } from '../../../src/engine/backend';
+import type { Dataset } from '../../../src/engine/data/dataset';
+import { loadDataset } from '../../../src/engine/data/load';
+import { FusedStepper } from '../../../src/engine/fused/step';
+import { networkProblem } from '../../../src/engine/train/network';
+import { trainStep } from '../../../src/engine/train/step';
+import { networkExp, optimizer } from './fixtures';
 import { activate, affine, dense } from '../../../src/engine/model/dense';
 import { Head } from '../../../src/engine/model/loss';
 import { Mlp } from '../../../src/engine/model/mlp';
@@ -56,6 +63,10 @@ describe('engine: fused dense layer and loss gradients', function () {
         const plain = valueAndGrads(through(false, false), [x, W, b]);
         const inner = valueAndGrads(through(true, false), [x, W, b]);
         const first = valueAndGrads(through(true, true), [x, W, b]);
+        const xT = tf.transpose(x) as tf.Tensor2D;
+        const givenT = valueAndGrads((xi, Wi, bi) => tf.sum(tf.mul(up, dense(xi as tf.Tensor2D, Wi, bi, act, { fused: true, first: true, xT }))), [x, W, b]);
+        xT.dispose();
+        [0, 2, 3].forEach((i) => assert.ok(maxRelDiff(givenT[i], plain[i]) < 1e-5, `${act} first with xT, output ${i}: ${maxRelDiff(givenT[i], plain[i])}`));
         plain.forEach((p, i) => assert.ok(maxRelDiff(inner[i], p) < 1e-5, `${act} inner, output ${i}: ${maxRelDiff(inner[i], p)}`));
         // The first layer's data gradient is deliberately zero; the rest must agree.
         assert.ok(first[1].every((v) => v === 0), `${act}: first layer returns no data gradient`);
@@ -132,4 +143,143 @@ describe('engine: fused dense layer and loss gradients', function () {
       });
     }
   }
+});
+
+/**
+ * The fused JS step for small dense nets (engine/fused/) against the general tfjs path: the same
+ * problem and seed, ≥ 100 steps, every optimizer with an array form and every head it handles;
+ * and the PyTorch reference fixture on the fused step alone.
+ */
+describe('engine: fused small-net step = the general tfjs path', function () {
+  this.timeout(120000);
+  after(() => selectBackend('cpu'));
+
+  const optimizers: Partial<OptimizerSpec>[] = [
+    { name: 'sgd', learningRate: 0.1 },
+    { name: 'momentum', learningRate: 0.05 },
+    { name: 'nesterov', learningRate: 0.05 },
+    { name: 'adagrad', learningRate: 0.05, epsilon: 1e-10 },
+    { name: 'rmsprop', learningRate: 0.003, momentum: 0 },
+    { name: 'rmsprop', learningRate: 0.003, centered: true, momentum: 0.5 },
+    { name: 'adam', learningRate: 0.01 },
+    { name: 'adam', learningRate: 0.01, amsgrad: true },
+  ];
+  const nets: { title: string; exp: NetworkExperiment }[] = [
+    { title: 'spiral 2-16-16-3 relu softmax', exp: networkExp() },
+    {
+      title: 'circles 2-8-8-1 tanh/leakyRelu sigmoid',
+      exp: networkExp({
+        data: { synthetic: 'circles', classes: 2 },
+        model: { layers: [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'leakyRelu' }], output: 'sigmoid', init: { scheme: 'glorot' } },
+      }),
+    },
+    {
+      title: 'linear regression 2-8-1 sigmoid mse',
+      exp: networkExp({
+        data: { synthetic: 'linear', classes: 0 },
+        model: { layers: [{ units: 8, activation: 'sigmoid' }], output: 'linear', loss: 'mse', init: { scheme: 'glorot' } },
+      }),
+    },
+  ];
+
+  function lossSeries(exp: NetworkExperiment, ds: Dataset, backend: string, smallNetPath: 'auto' | 'never', steps: number): { losses: number[]; fusedSteps: number; last: StepRecord } {
+    const problem = networkProblem(exp, ds, backend === 'wasm', smallNetPath);
+    const opt = createOptimizer(exp.optimizer, problem.paramCount);
+    const losses: number[] = [];
+    let fusedSteps = 0;
+    // Counts the updates the fused path makes (only it calls the array form).
+    const arrays = opt.stepArrays?.bind(opt);
+    if (arrays) opt.stepArrays = (p, g, lr) => (fusedSteps++, arrays(p, g, lr));
+    let last: StepRecord | undefined;
+    try {
+      for (let k = 0; k <= steps; k++) {
+        const input = { step: k, epoch: 0, lr: exp.optimizer.learningRate, update: k < steps };
+        last = trainStep(problem, opt, input);
+        losses.push(last.loss);
+      }
+    } finally {
+      opt.dispose();
+      problem.dispose();
+    }
+    return { losses, fusedSteps, last: last as StepRecord };
+  }
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const net of nets) {
+      it(`${backend}: ${net.title}, 120 steps, every optimizer with an array form`, async () => {
+        await selectBackend(backend);
+        const ds = loadDataset(net.exp.data, { seed: 1, baseDir: process.cwd(), output: net.exp.model.output, warn: () => undefined });
+        for (const o of optimizers) {
+          const exp = { ...net.exp, optimizer: optimizer({ ...o }) };
+          const before = tf.memory().numTensors;
+          const fused = lossSeries(exp, ds, backend, 'auto', 120);
+          const general = lossSeries(exp, ds, backend, 'never', 120);
+          assert.strictEqual(tf.memory().numTensors, before, `${label(exp.optimizer as unknown as Record<string, unknown>)}: no tensor leaked`);
+          assert.strictEqual(fused.fusedSteps, 120, 'the small net takes the fused path');
+          assert.strictEqual(general.fusedSteps, 0, 'and the general one does not');
+          const d = maxRelDiff(fused.losses, general.losses);
+          // The CPU backend rounds exactly as the fused loops do; WASM's XNNPACK sums in float32.
+          const tol = backend === 'cpu' ? 2e-5 : 2e-4;
+          assert.ok(d < tol, `${label(exp.optimizer as unknown as Record<string, unknown>)}: loss series differ by ${d}`);
+          assert.ok(general.losses[120] < general.losses[0], 'the run makes progress');
+          const [a, b] = [fused.last, general.last];
+          assert.ok(maxRelDiff(a.layerGradNorms, b.layerGradNorms) < 10 * tol, 'final gradient norms agree');
+        }
+      });
+    }
+  }
+
+  it('the fused step is used only for small nets and optimizers with an array form', async () => {
+    await selectBackend('cpu');
+    const ds = loadDataset(nets[0].exp.data, { seed: 1, baseDir: process.cwd(), output: 'softmax', warn: () => undefined });
+    const uses = (exp: NetworkExperiment) => {
+      const problem = networkProblem(exp, ds, false);
+      const opt = createOptimizer(exp.optimizer, problem.paramCount);
+      try {
+        return problem.fusedStep?.(opt, { step: 0, epoch: 0, lr: 0.01, update: true }) !== undefined;
+      } finally {
+        opt.dispose();
+        problem.dispose();
+      }
+    };
+    assert.ok(uses(nets[0].exp));
+    assert.ok(!uses({ ...nets[0].exp, optimizer: optimizer({ name: 'adam', averaging: { kind: 'polyak' } }) }), 'averaging needs tfjs');
+    assert.ok(!uses({ ...nets[0].exp, optimizer: optimizer({ name: 'sgd', lineSearch: 'backtracking' }) }), 'line searches need tfjs');
+    const wide = networkExp({ model: { layers: [{ units: 512, activation: 'relu' }, { units: 512, activation: 'relu' }] } });
+    assert.ok(!uses(wide), 'a 2-512-512-3 net at batch 32 is tfjs work');
+  });
+
+  // The PyTorch reference on the fused step: every array-form optimizer the fixture has.
+  const fixture = loadFixture<MlpFixture>('mlp');
+  it(`the PyTorch MLP fixture on the fused step (${fixture.cases.length} optimizer settings), losses and final weights to 1e-5`, async () => {
+    await selectBackend('cpu');
+    const n = fixture.x.length;
+    const classes = Array.from({ length: fixture.classes }, String);
+    for (const c of fixture.cases) {
+      const spec = optimizerSpec(c.optimizer);
+      const model = new Mlp({ layers: fixture.layers, output: 'softmax', loss: 'crossentropy', init: { scheme: 'zeros', scale: 1, bias: 0 } }, 2, fixture.classes, new Rng(1));
+      model.params.forEach((p, i) => p.assign(tf.tensor(fixture.init[i], p.shape)));
+      const head = new Head('softmax', 'crossentropy', { classes, nOutputs: fixture.classes });
+      const shape = model.layers.map((l) => ({ nIn: l.W.shape[0], nOut: l.units, activation: l.activation }));
+      const stepper = new FusedStepper(shape, 'softmaxCrossEntropy', n, model.params, model.layerParamIndices);
+      const x = Float32Array.from(fixture.x.flat());
+      const y = head.encodeTargets(Float32Array.from(fixture.y));
+      const opt = createOptimizer(spec);
+      let worst = 0;
+      for (let k = 0; k <= c.steps; k++) {
+        const r = stepper.step(opt, { step: k, epoch: 0, lr: spec.learningRate, update: k < c.steps }, x, y, n);
+        assert.ok(r, `${label(c.optimizer)}: has an array form`);
+        worst = Math.max(worst, Math.abs(r.loss - c.losses[k]) / Math.max(Math.abs(c.losses[k]), 0.01 * c.losses[0]));
+      }
+      assert.ok(worst <= 1e-5, `${label(c.optimizer)}: losses differ from PyTorch by ${worst.toExponential(2)}`);
+      model.params.forEach((p, i) => {
+        const ours = Array.from(p.dataSync());
+        const ref = c.final[i];
+        const dw = Math.hypot(...ours.map((v, j) => v - ref[j])) / Math.hypot(...ref);
+        assert.ok(dw <= 1e-5, `${label(c.optimizer)}: final weights ${i} differ by ${dw.toExponential(2)}`);
+      });
+      opt.dispose();
+      model.dispose();
+    }
+  });
 });

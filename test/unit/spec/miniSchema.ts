@@ -44,9 +44,11 @@ export class MiniSchema {
 
   resolve(s: Schema): Schema {
     if (typeof s === 'boolean' || typeof s.$ref !== 'string') return s;
-    const name = s.$ref.replace('#/definitions/', '');
-    const defs = this.root.definitions as Record<string, Schema>;
-    const target = defs[name];
+    // Any local JSON pointer (`#/definitions/x`, `#/properties/optimizer`).
+    let target: Schema | undefined = this.root;
+    for (const key of s.$ref.replace(/^#\//, '').split('/')) {
+      target = typeof target === 'object' && target !== null ? ((target as Record<string, unknown>)[key] as Schema | undefined) : undefined;
+    }
     if (target === undefined) throw new Error(`unresolved $ref ${s.$ref}`);
     const { $ref: _ignored, ...siblings } = s;
     void _ignored;

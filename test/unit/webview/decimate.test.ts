@@ -42,3 +42,17 @@ describe('webview decimation', () => {
     assert.equal(idx[100], 10_000);
   });
 });
+
+describe('zoomed decimation', () => {
+  it('visibleIndices covers the range plus one record each side, with the full point budget', async () => {
+    const { visibleIndices } = await import('../../../webview/decimate');
+    const xs = Array.from({ length: 100_000 }, (_, i) => i * 2);
+    const ys = xs.map((x) => Math.sin(x / 100));
+    const idx = visibleIndices(xs, ys, 1000, [20_000, 40_000]);
+    assert.equal(xs[idx[0]], 19_998);
+    assert.equal(xs[idx[idx.length - 1]], 40_002);
+    assert.ok(idx.length > 900 && idx.length <= 1000, `${idx.length}`);
+    assert.deepEqual(visibleIndices(xs, ys, 1000), visibleIndices(xs, ys, 1000, undefined));
+    assert.deepEqual(visibleIndices([0, 1, 2, 3], [1, 2, 3, 4], 100, [1.2, 1.8]), [1, 2]);
+  });
+});

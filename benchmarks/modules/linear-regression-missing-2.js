@@ -1,0 +1,1 @@
+module.exports = require('./mlp.js').make({ hidden: 0, bug: 'missing-2' });

@@ -1,0 +1,1 @@
+module.exports = require('./mlp.js').make({ hidden: 16, activation: 'relu', bug: 'no-relu-mask' });

@@ -1,0 +1,1 @@
+module.exports = require('./mlp.js').make({ hidden: 8, activation: 'tanh', bug: 'transposed' });

@@ -1,0 +1,229 @@
+/**
+ * A small dense network's loss and gradients on plain Float32Arrays: forward, closed-form loss
+ * gradient, backward, in one pass with buffers allocated once.
+ *
+ * Why: a tfjs step of the tiny 2-16-16-1 net is ~100 kernels of a few µs each whatever their
+ * size, so every tfjs backend stalls near 1k steps/s while the arithmetic is ~30k multiply-adds.
+ * Here a step is a few tight loops. It computes what model/mlp.ts + model/loss.ts compute, with
+ * the same conventions (W is [in, out] row-major, ReLU'(0) = 0, PyTorch's leaky slope, the
+ * numerically stable cross-entropies): sums accumulate in float64 and every stored value is
+ * float32, as on the CPU backend (test/unit/engine/fused.test.ts compares the two paths).
+ */
+import type { Activation, LossName, OutputActivation } from '../../shared/experiment';
+import { LEAKY_SLOPE } from '../model/dense';
+
+export type HeadKind = 'softmaxCrossEntropy' | 'sigmoidCrossEntropy' | 'mse';
+
+/** The heads with a closed-form gradient here; others (mse on a softmax/sigmoid output) use tfjs. */
+export function headKind(output: OutputActivation, loss: LossName): HeadKind | undefined {
+  if (loss === 'crossentropy') return output === 'softmax' ? 'softmaxCrossEntropy' : output === 'sigmoid' ? 'sigmoidCrossEntropy' : undefined;
+  return output === 'linear' ? 'mse' : undefined;
+}
+
+export interface FusedLayer {
+  nIn: number;
+  nOut: number;
+  /** Hidden layers' activation; the output layer is 'linear' (the head does the rest). */
+  activation: Activation;
+}
+
+export class FusedDenseNet {
+  /** Per layer: its activation output a (for the output layer: the logits z), [maxRows, nOut]. */
+  private readonly out: Float32Array[];
+  /** Per layer: the gradient of the loss with respect to its pre-activation, [maxRows, nOut]. */
+  private readonly dz: Float32Array[];
+  /** One row of float64 accumulators (the widest layer). */
+  private readonly acc: Float64Array;
+  /** Gradients in params order [dW1, db1, dW2, db2, …]; valid after `lossAndGrads`. */
+  readonly grads: Float32Array[];
+
+  constructor(
+    readonly layers: FusedLayer[],
+    private readonly head: HeadKind,
+    private readonly maxRows: number,
+  ) {
+    this.out = layers.map((l) => new Float32Array(maxRows * l.nOut));
+    this.dz = layers.map((l) => new Float32Array(maxRows * l.nOut));
+    this.acc = new Float64Array(Math.max(...layers.map((l) => Math.max(l.nIn, l.nOut))));
+    this.grads = layers.flatMap((l) => [new Float32Array(l.nIn * l.nOut), new Float32Array(l.nOut)]);
+  }
+
+  /** Multiply-adds per row, forward and backward (the size measure for choosing this path). */
+  static flopsPerRow(layers: FusedLayer[]): number {
+    return layers.reduce((s, l) => s + 3 * l.nIn * l.nOut, 0);
+  }
+
+  /**
+   * Mean loss of `rows` rows of x ([rows, nIn0]) against targets y ([rows, units]) at `params`
+   * ([W1, b1, …]); fills `grads`.
+   */
+  lossAndGrads(params: Float32Array[], x: Float32Array, y: Float32Array, rows: number): number {
+    if (rows > this.maxRows) throw new Error(`fused net: ${rows} rows > ${this.maxRows}`);
+    let h = x;
+    this.layers.forEach((l, i) => {
+      this.affine(h, params[2 * i], params[2 * i + 1], this.out[i], rows, l);
+      activateInPlace(this.out[i], rows * l.nOut, l.activation);
+      h = this.out[i];
+    });
+    const last = this.layers.length - 1;
+    const loss = this.headLoss(this.out[last], y, rows, this.layers[last].nOut, this.dz[last]);
+    for (let i = last; i >= 0; i--) {
+      const l = this.layers[i];
+      const input = i === 0 ? x : this.out[i - 1];
+      this.weightGrads(input, this.dz[i], this.grads[2 * i], this.grads[2 * i + 1], rows, l);
+      if (i > 0) {
+        const below = this.layers[i - 1];
+        this.inputGrads(this.dz[i], params[2 * i], this.dz[i - 1], rows, l);
+        activationGradInPlace(this.dz[i - 1], this.out[i - 1], rows * below.nOut, below.activation);
+      }
+    }
+    return loss;
+  }
+
+  /** z = x·W + b, rounded like tfjs' matMul-then-add: fround(fround(Σ) + b). */
+  private affine(x: Float32Array, W: Float32Array, b: Float32Array, z: Float32Array, rows: number, l: FusedLayer): void {
+    const { nIn, nOut } = l;
+    const acc = this.acc;
+    for (let r = 0; r < rows; r++) {
+      acc.fill(0, 0, nOut);
+      const xo = r * nIn;
+      for (let k = 0; k < nIn; k++) {
+        const xv = x[xo + k];
+        if (xv === 0) continue;
+        const wo = k * nOut;
+        for (let j = 0; j < nOut; j++) acc[j] += xv * W[wo + j];
+      }
+      const zo = r * nOut;
+      for (let j = 0; j < nOut; j++) z[zo + j] = Math.fround(acc[j]) + b[j];
+    }
+  }
+
+  /** dW = xᵀ·dz, db = Σ_rows dz. */
+  private weightGrads(x: Float32Array, dz: Float32Array, dW: Float32Array, db: Float32Array, rows: number, l: FusedLayer): void {
+    const { nIn, nOut } = l;
+    const acc = this.acc;
+    for (let k = 0; k < nIn; k++) {
+      acc.fill(0, 0, nOut);
+      for (let r = 0; r < rows; r++) {
+        const xv = x[r * nIn + k];
+        if (xv === 0) continue;
+        const o = r * nOut;
+        for (let j = 0; j < nOut; j++) acc[j] += xv * dz[o + j];
+      }
+      const wo = k * nOut;
+      for (let j = 0; j < nOut; j++) dW[wo + j] = acc[j];
+    }
+    acc.fill(0, 0, nOut);
+    for (let r = 0; r < rows; r++) {
+      const o = r * nOut;
+      for (let j = 0; j < nOut; j++) acc[j] += dz[o + j];
+    }
+    for (let j = 0; j < nOut; j++) db[j] = acc[j];
+  }
+
+  /** dx = dz·Wᵀ. */
+  private inputGrads(dz: Float32Array, W: Float32Array, dx: Float32Array, rows: number, l: FusedLayer): void {
+    const { nIn, nOut } = l;
+    for (let r = 0; r < rows; r++) {
+      const o = r * nOut;
+      for (let k = 0; k < nIn; k++) {
+        const wo = k * nOut;
+        let s = 0;
+        for (let j = 0; j < nOut; j++) s += dz[o + j] * W[wo + j];
+        dx[r * nIn + k] = s;
+      }
+    }
+  }
+
+  /** The head's mean loss on logits z; fills dz with its gradient (as model/loss.ts's closed forms). */
+  private headLoss(z: Float32Array, y: Float32Array, rows: number, units: number, dz: Float32Array): number {
+    const n = rows * units;
+    let total = 0;
+    switch (this.head) {
+      case 'softmaxCrossEntropy': {
+        // log_softmax(z) = z − max − log Σ e^(z − max); d/dz = (softmax·Σy − y)/rows.
+        for (let r = 0; r < rows; r++) {
+          const o = r * units;
+          let max = -Infinity;
+          for (let j = 0; j < units; j++) max = Math.max(max, z[o + j]);
+          let se = 0;
+          for (let j = 0; j < units; j++) se += Math.exp(z[o + j] - max);
+          const lse = Math.log(se);
+          let ySum = 0;
+          let row = 0;
+          for (let j = 0; j < units; j++) {
+            const logp = Math.fround(z[o + j] - max - lse);
+            row += y[o + j] * logp;
+            ySum += y[o + j];
+          }
+          total -= row;
+          for (let j = 0; j < units; j++) {
+            const logp = Math.fround(z[o + j] - max - lse);
+            dz[o + j] = (Math.exp(logp) * ySum - y[o + j]) / rows;
+          }
+        }
+        return Math.fround(total / rows);
+      }
+      case 'sigmoidCrossEntropy': {
+        for (let i = 0; i < n; i++) {
+          const v = z[i];
+          total += Math.max(v, 0) - v * y[i] + Math.log1p(Math.exp(-Math.abs(v)));
+          dz[i] = (sigmoid(v) - y[i]) / n;
+        }
+        return Math.fround(total / n);
+      }
+      case 'mse': {
+        for (let i = 0; i < n; i++) {
+          const d = z[i] - y[i];
+          total += d * d;
+          dz[i] = (2 * d) / n;
+        }
+        return Math.fround(total / n);
+      }
+    }
+  }
+}
+
+function sigmoid(v: number): number {
+  return 1 / (1 + Math.exp(-v));
+}
+
+function activateInPlace(a: Float32Array, n: number, act: Activation): void {
+  switch (act) {
+    case 'relu':
+      for (let i = 0; i < n; i++) if (a[i] < 0) a[i] = 0;
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) a[i] = Math.tanh(a[i]);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) a[i] = sigmoid(a[i]);
+      return;
+    case 'leakyRelu':
+      for (let i = 0; i < n; i++) if (a[i] < 0) a[i] = LEAKY_SLOPE * a[i];
+      return;
+    case 'linear':
+      return;
+  }
+}
+
+/** dz ← da ⊙ act'(z), from the activation a = act(z) (ReLU'(0) = 0 as tfjs' step(0)). */
+function activationGradInPlace(d: Float32Array, a: Float32Array, n: number, act: Activation): void {
+  switch (act) {
+    case 'relu':
+      for (let i = 0; i < n; i++) if (!(a[i] > 0)) d[i] = 0;
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) d[i] = d[i] * (1 - a[i] * a[i]);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) d[i] = d[i] * a[i] * (1 - a[i]);
+      return;
+    case 'leakyRelu':
+      // a > 0 exactly when z > 0 (the slope is positive); at 0 the slope, as tfjs' gradient.
+      for (let i = 0; i < n; i++) if (!(a[i] > 0)) d[i] = LEAKY_SLOPE * d[i];
+      return;
+    case 'linear':
+      return;
+  }
+}
