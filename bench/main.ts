@@ -6,9 +6,11 @@
  *
  *   npm run bench                      # everything, 5 rounds
  *   npm run bench -- --rounds 3 --budget 0.3 --backends wasm --only mnist
+ *   npm run bench -- --breakdown --backends wasm --only mnist   # what diagnostics cost, per component
  */
 import type { BackendPreference } from '../src/shared/protocol';
 import { tryCandidate } from '../src/engine/backend';
+import { breakdown, breakdownRows } from './breakdown';
 import { bareTrial, instrumentedTrial, type Trial } from './engineTrial';
 import { longRun } from './memory';
 import { panelPipeline } from './panel';
@@ -22,16 +24,19 @@ interface Args {
   backends: BackendPreference[];
   only?: string;
   skip: Set<string>;
+  /** Per-component cost of diagnostics (bench/breakdown.ts) instead of the steps/s table. */
+  breakdown: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { rounds: 5, budget: 0.5, backends: ['node', 'wasm', 'cpu'], skip: new Set() };
+  const a: Args = { rounds: 5, budget: 0.5, backends: ['node', 'wasm', 'cpu'], skip: new Set(), breakdown: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--rounds') (a.rounds = Number(v)), i++;
     else if (argv[i] === '--budget') (a.budget = Number(v)), i++;
     else if (argv[i] === '--backends') (a.backends = v.split(',') as BackendPreference[]), i++;
     else if (argv[i] === '--only') (a.only = v), i++;
+    else if (argv[i] === '--breakdown') a.breakdown = true;
     else if (argv[i] === '--skip') (v.split(',').forEach((s) => a.skip.add(s)), i++); // torch, panel, memory, steps
   }
   return a;
@@ -62,6 +67,17 @@ async function main(): Promise<void> {
   console.log(notes.join('\n'));
 
   const workloads = WORKLOADS.filter((w) => !args.only || w.id.includes(args.only));
+  if (args.breakdown) {
+    torch?.stop();
+    for (const b of backends) {
+      const rows = [['component', 'ms/call', 'calls/run', 'ms/step', '% of bare step']];
+      for (const w of workloads) rows.push(...breakdownRows(w.id, await breakdown(w, b, args.budget)));
+      console.log(`\nDiagnostics cost per component on ${b}, amortized over a run (${args.budget} s of steps per workload; epoch evaluations excluded)\n`);
+      console.log(table(rows));
+    }
+    cleanUpData();
+    return;
+  }
   const results = new Map<string, number[]>();
   const record = (key: string, t: Trial) => results.set(key, [...(results.get(key) ?? []), rate(t)]);
   if (!args.skip.has('steps')) {

@@ -15,6 +15,7 @@ import { TrajectoryView } from './charts/trajectoryView';
 import { CompareLossView } from './charts/compareView';
 import { LandscapeView } from './charts/landscapeView';
 import { LrFindView } from './charts/lrFindView';
+import { NetLandscapeView } from './charts/netLandscapeView';
 import { SearchTable } from './ui/searchTable';
 import { WeightsView } from './charts/weightsView';
 import { stepZoom } from './charts/zoom';
@@ -89,8 +90,12 @@ const landscape = new LandscapeView(() => store.list());
 const compareLoss = new CompareLossView(() => store.list());
 const lrFind = new LrFindView();
 const searchTable = new SearchTable();
+const netLandscape = new NetLandscapeView({
+  compute: (runId) => post({ type: 'showLandscape', runId }),
+  cancel: () => post({ type: 'cancelLandscape' }),
+});
 
-const trainingPanel = h('div', { class: 'tab-panel grid' }, verdict.element, cards.element, lrFind.element, landscape.element, compareLoss.element, searchTable.element, loss.element, trajectory.element, grad.element, lr.element, classifier.element);
+const trainingPanel = h('div', { class: 'tab-panel grid' }, verdict.element, cards.element, lrFind.element, landscape.element, compareLoss.element, searchTable.element, loss.element, trajectory.element, grad.element, lr.element, classifier.element, netLandscape.element);
 const layersPanel = h('div', { class: 'tab-panel grid' }, layerGrad.element, ratio.element, hist.element, weights.element);
 const problemsPanel = h('div', { class: 'tab-panel' }, diagnostics.element);
 const tabs = new Tabs(
@@ -108,7 +113,9 @@ const tabs = new Tabs(
 // Zoom of the step charts (drag across one, double-click or Escape or the button to reset).
 let xRange: [number, number] | undefined;
 let zoomedRun: string | null = null;
-const zoomNote = h('span', { class: 'muted', 'aria-live': 'polite' });
+const zoomNote = h('span', { class: 'muted' });
+// The bar hides on reset, taking its text along: every zoom change is announced here instead.
+const zoomAnnounce = h('span', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'zoom-announce' });
 const zoomReset = h('button', { type: 'button', class: 'secondary small', 'data-testid': 'zoom-reset' }, 'Reset zoom');
 const zoomBar = h('div', { class: 'zoom-bar' }, zoomNote, zoomReset);
 zoomBar.hidden = true;
@@ -116,19 +123,22 @@ function setZoom(range: [number, number] | undefined): void {
   xRange = range;
   zoomedRun = store.activeRunId;
   zoomBar.hidden = range === undefined;
+  const was = zoomNote.textContent;
   zoomNote.textContent = range ? `Zoomed to steps ${formatNumber(range[0], 4)}–${formatNumber(range[1], 4)}` : '';
+  if (zoomNote.textContent !== was) zoomAnnounce.textContent = zoomNote.textContent || 'Zoom reset: all steps';
   dirty.charts = true;
   schedule();
 }
-stepZoom.request = (range) => {
+stepZoom.request = (range, viaKeyboard) => {
   setZoom(range);
-  if (range) zoomReset.focus();
+  // After a drag, Reset is the next thing wanted; from the keyboard the chart keeps the focus.
+  if (range && !viaKeyboard) zoomReset.focus();
 };
 zoomReset.addEventListener('click', () => setZoom(undefined));
 window.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && xRange) setZoom(undefined);
 });
-const content = h('main', { class: 'content' }, tabs.list, zoomBar, trainingPanel, layersPanel, problemsPanel);
+const content = h('main', { class: 'content' }, tabs.list, zoomBar, zoomAnnounce, trainingPanel, layersPanel, problemsPanel);
 const empty = h(
   'div',
   { class: 'empty-state card' },
@@ -217,6 +227,8 @@ function renderMulti(run: RunData, ctx: RenderCtx): void {
   if (!lrFind.element.hidden) lrFind.render(run, ctx);
   searchTable.element.hidden = !searchTable.has(run);
   if (!searchTable.element.hidden) searchTable.render(run);
+  netLandscape.element.hidden = !netLandscape.has(run);
+  if (!netLandscape.element.hidden) netLandscape.render(run, ctx.theme);
 }
 
 // ---- wiring --------------------------------------------------------------------------------
@@ -232,11 +244,18 @@ function report(e: unknown): void {
 window.addEventListener('error', (e) => report(e.error ?? e.message));
 window.addEventListener('unhandledrejection', (e) => report(e.reason));
 
-const KNOWN = new Set<HostToWebview['type']>(['reset', 'runStarted', 'metrics', 'diagnostics', 'runFinished', 'fixVerdict']);
+const KNOWN = new Set<HostToWebview['type']>(['reset', 'runStarted', 'metrics', 'diagnostics', 'runFinished', 'fixVerdict', 'landscapeStatus']);
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   const msg = e.data;
   if (!msg || typeof msg !== 'object' || !KNOWN.has(msg.type)) return;
+  if (msg.type === 'landscapeStatus') {
+    // Not run data: the view keeps it (the records themselves arrive as metrics probes).
+    netLandscape.status(msg);
+    dirty.charts = true;
+    schedule();
+    return;
+  }
   const change = store.apply(msg);
   dirty.structure ||= change.structure;
   dirty.charts ||= change.metrics || change.structure || change.summary || change.compare;

@@ -9,7 +9,8 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'examples'; json: boolean }
   | { kind: 'run'; target: string; json: boolean; trace?: string; backend: BackendPreference; quiet: boolean; failOn?: FailOn }
-  | { kind: 'lr-find'; target: string; json: boolean; backend: BackendPreference; quiet: boolean; minLr: number; maxLr: number; steps: number };
+  | { kind: 'lr-find'; target: string; json: boolean; backend: BackendPreference; quiet: boolean; minLr: number; maxLr: number; steps: number }
+  | { kind: 'landscape'; target: string; json: boolean; out?: string; backend: BackendPreference; quiet: boolean };
 
 /** `--fail-on`: the least severe diagnosis that makes the exit code non-zero (CI use). */
 export type FailOn = 'warning' | 'error';
@@ -20,6 +21,7 @@ export class UsageError extends Error {}
 export const USAGE = `Usage:
   optimizer-debugger run <file.optim.json | example-id> [options]
   optimizer-debugger lr-find <file.optim.json | example-id> [--min A] [--max B] [--steps N] [--json] [--backend B]
+  optimizer-debugger landscape <file.optim.json | example-id> [--json] [--out FILE] [--backend B]
   optimizer-debugger examples [--json]
   optimizer-debugger --help | --version
 
@@ -35,16 +37,22 @@ lr-find options (learning-rate range test: α grows exponentially, one update ea
   --min A, --max B     the range of α (default 1e-6 to 10)
   --steps N            updates (default 100); stops early when the loss explodes (> 4× its minimum)
 
+landscape (networks): trains the experiment, then evaluates the training loss (mean over the
+first 2,000 rows of the training split at most) on 41 points of the line from the initial to the
+final weights, t in [-0.5, 1.5], and on a 25 x 25 slice along two filter-normalized random
+directions around the final weights (Li et al. 2018), a and b in [-1, 1]
+  --out FILE           write both grids ({ "line", "plane" } landscape records) to FILE as JSON
+
 Exit codes: 0 run ended (completed, stopped or diverged), 1 internal failure,
             2 invalid input (bad file, unknown example, bad flags), 3 a diagnosis at or
             above --fail-on, 130 interrupted.`;
 
-const COMMANDS = ['run', 'lr-find', 'examples', 'help'];
+const COMMANDS = ['run', 'lr-find', 'landscape', 'examples', 'help'];
 
 export function parseArgs(argv: readonly string[]): Command {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--trace', '--backend', '--fail-on', '--min', '--max', '--steps']);
+  const valued = new Set(['--trace', '--backend', '--fail-on', '--min', '--max', '--steps', '--out']);
   const known = new Set(['--json', '--quiet', '-q', '--help', '-h', '--version', '-V', ...valued]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -84,6 +92,8 @@ export function parseArgs(argv: readonly string[]): Command {
     return { kind: 'examples', json };
   }
   if (command === 'lr-find') return lrFindCommand(rest, flags, json);
+  if (command === 'landscape') return landscapeCommand(rest, flags, json);
+  if (flags.has('--out')) throw new UsageError(`option --out only applies to 'landscape'`);
   for (const f of ['--min', '--max', '--steps']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'lr-find'`);
   if (command !== 'run') {
     const guess = closest(command, COMMANDS);
@@ -116,6 +126,13 @@ function backendOf(flags: Map<string, string | true>): BackendPreference {
     throw new UsageError(`unknown backend '${backendFlag}'; expected one of ${BACKENDS.join(', ')}`);
   }
   return backendFlag as BackendPreference;
+}
+
+function landscapeCommand(rest: string[], flags: Map<string, string | true>, json: boolean): Command {
+  if (rest.length !== 1) throw new UsageError('landscape takes one experiment file or example id');
+  for (const f of ['--trace', '--fail-on', '--min', '--max', '--steps']) if (flags.has(f)) throw new UsageError(`option ${f} does not apply to 'landscape'`);
+  const out = flags.get('--out');
+  return { kind: 'landscape', target: rest[0], json, backend: backendOf(flags), quiet: flags.has('--quiet') || flags.has('-q'), ...(typeof out === 'string' ? { out } : {}) };
 }
 
 function lrFindCommand(rest: string[], flags: Map<string, string | true>, json: boolean): Command {

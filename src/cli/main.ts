@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { listExamples, packageRoot } from '../engine/examples';
 import { Command, USAGE, UsageError, parseArgs } from './args';
 import type { CliIO } from './io';
+import { landscapeCommand } from './landscapeCommand';
 import { runCommand } from './runCommand';
 
 export type { CliIO } from './io';
@@ -35,6 +36,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return examples(cmd.json, io);
       case 'run':
         return await runCommand(cmd, io);
+      case 'landscape':
+        return await landscapeCommand(cmd, io);
       case 'lr-find':
         return await runCommand({ target: cmd.target, json: cmd.json, backend: cmd.backend, quiet: cmd.quiet }, io, {
           minLr: cmd.minLr,

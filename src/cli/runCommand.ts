@@ -164,7 +164,7 @@ export async function runCommand(args: RunArgs, io: CliIO, lrFind?: LrFindSpec):
 }
 
 /** A path (has a separator or ends in .json, or exists) is a file; anything else an example id. */
-function load(target: string, io: CliIO): Loaded | number {
+export function load(target: string, io: CliIO): Loaded | number {
   const looksLikeFile = /[\\/]/.test(target) || target.endsWith('.json');
   const path = resolve(io.cwd, target);
   if (looksLikeFile || fileExists(path)) {
@@ -187,7 +187,7 @@ function load(target: string, io: CliIO): Loaded | number {
   return { label: basename(example.path), source: example.id, baseDir: dirname(example.path), text: example.text };
 }
 
-function printIssues(label: string, issues: readonly SpecIssue[], io: CliIO): void {
+export function printIssues(label: string, issues: readonly SpecIssue[], io: CliIO): void {
   const errors = issues.filter((i) => i.severity === 'error');
   for (const i of issues) {
     const where = i.path === '' ? '' : `${i.path}: `;

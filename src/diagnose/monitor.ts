@@ -1,6 +1,6 @@
 import type { Experiment } from '../shared/experiment';
 import type { Diagnosis, MetricsBatch, RunInfo, RunSummary } from '../shared/protocol';
-import type { Detector, DetectorContext } from './detector';
+import type { Detector, DetectorContext, Finding } from './detector';
 import { isNoOp, withTitle } from './fixes';
 import { createDetectors } from './registry';
 import type { ObjectiveValue } from './detectors/curvature';
@@ -15,6 +15,7 @@ export class DiagnosisMonitor {
   readonly series: RunSeries;
   private readonly detectors: Detector[];
   private readonly found = new Map<string, Diagnosis>();
+  private readonly lastFinding = new Map<string, Finding>();
   private readonly ctx: DetectorContext;
 
   /** Detectors run after every this many step records: at most MAX_CHECKS checks per run. */
@@ -85,6 +86,9 @@ export class DiagnosisMonitor {
       const f = det.check(this.ctx);
       if (!f) continue;
       const prev = this.found.get(det.code);
+      // The same finding object as last time (a detector that memoizes): nothing to refresh.
+      if (prev && this.lastFinding.get(det.code) === f) continue;
+      this.lastFinding.set(det.code, f);
       const { step: began, fixes, ...rest } = f;
       const d: Diagnosis = { code: det.code, step: prev?.step ?? began ?? step, ...rest, fixes: fixes.filter((x) => !isNoOp(x, this.ctx.experiment)).map((x) => withTitle(x, this.ctx.experiment)) };
       if (!prev || prev.message !== d.message || prev.severity !== d.severity) changed = true;

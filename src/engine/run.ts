@@ -31,6 +31,7 @@ import { trainStep } from './train/step';
 import { Instruments } from './instruments/schedule';
 import { runRestarts } from './multi/restarts';
 import { runGroup } from './multi/group';
+import { LANDSCAPE_MAX_PARAMS, shapesOf, snapshotParams } from './netLandscape/params';
 
 export interface RunOptions {
   runId: string;
@@ -111,7 +112,12 @@ async function runSingle(exp: Experiment, opts: RunOptions): Promise<RunSummary>
     coalescer = c;
     // Diagnostic instruments (symmetry, curvature, gradient checks) at a low cadence.
     instruments = new Instruments(effective, p, (r) => c.probe(r), (m) => log('warn', m));
+    // θ₀ for the on-demand loss landscape (netLandscape/): small networks only.
+    const initial = exp.kind === 'network' && p.paramCount <= LANDSCAPE_MAX_PARAMS ? snapshotParams(p.params) : undefined;
     const summary = await loop(exp, p, optimizer, c, opts, t0, instruments);
+    if (initial && (summary.reason === 'completed' || summary.reason === 'stopped')) {
+      opts.emit({ type: 'parameters', runId, step: summary.steps, shapes: shapesOf(p.params), initial, final: snapshotParams(p.params) });
+    }
     if (exp.training.restarts && summary.reason === 'completed') {
       c.probe(await runRestarts(exp, exp.training.restarts, summary.final.trainLoss, summary.steps, (e) => headlessLoss(e, opts, backend), opts.shouldStop));
     }
@@ -153,7 +159,7 @@ async function headlessLoss(exp: Experiment, opts: RunOptions, backend: BackendC
 }
 
 /** `experiment`: `exp` with the defaults set-up decided (a hand-written gradient turns gradient checks on). */
-function setUp(exp: Experiment, opts: RunOptions, backend: BackendChoice, warn: (m: string) => void): { problem: Problem; dataset?: Dataset; experiment?: Experiment } {
+export function setUp(exp: Experiment, opts: Pick<RunOptions, 'baseDir'>, backend: BackendChoice, warn: (m: string) => void): { problem: Problem; dataset?: Dataset; experiment?: Experiment } {
   if (exp.kind === 'objective') return { problem: objectiveProblem(exp) };
   const dataset = loadDataset(exp.data, { seed: exp.seed, baseDir: opts.baseDir, output: exp.model.output, warn });
   if (exp.model.module !== undefined) {

@@ -1,6 +1,7 @@
 /**
  * CodeLens at the top of an experiment file: "Run optimization" (a file with `compare` runs all its
- * variants), "Find learning rate" (the range test), and once a run of this file has reported
+ * variants), "Find learning rate" (the range test), "Compare…" (optimizer variants run as a compare
+ * group without editing the file), and once a run of this file has reported
  * problems, how many, opening the panel.
  */
 import * as vscode from 'vscode';
@@ -12,7 +13,7 @@ export class ExperimentLenses implements vscode.CodeLensProvider, vscode.Disposa
 
   constructor(
     private readonly problems: RunProblems,
-    private readonly commands: { run: string; showPanel: string; lrFind?: string },
+    private readonly commands: { run: string; showPanel: string; lrFind?: string; compare?: string },
   ) {}
 
   /** Call when a run's diagnoses change, so the problem count refreshes. */
@@ -31,6 +32,14 @@ export class ExperimentLenses implements vscode.CodeLensProvider, vscode.Disposa
         command: this.commands.lrFind,
         arguments: [doc.uri],
         tooltip: 'Learning-rate range test: train briefly with an exponentially growing learning rate and suggest one',
+      }));
+    }
+    if (this.commands.compare) {
+      lenses.push(new vscode.CodeLens(top, {
+        title: '$(versions) Compare…',
+        command: this.commands.compare,
+        arguments: [doc.uri],
+        tooltip: 'Run this experiment next to optimizer variants (α/3, α×3, momentum, Adam…) and overlay them; the file is not changed',
       }));
     }
     const n = this.problems.findings(doc.uri)?.diagnoses.length ?? 0;

@@ -10,10 +10,14 @@ import { pathsOutside } from './dataPaths';
 const approved = new Set<string>();
 const RUN_ANYWAY = 'Run Anyway';
 
-/** True: go ahead (nothing outside, or the user agreed). */
-export async function confirmOutsidePaths(exp: Experiment, baseDir: string, log: vscode.LogOutputChannel): Promise<boolean> {
+/**
+ * True: go ahead (nothing outside, or the user agreed). `shippedRoots`: folders of the extension
+ * itself (its examples and their model modules), trusted like the extension's own code.
+ */
+export async function confirmOutsidePaths(exp: Experiment, baseDir: string, log: vscode.LogOutputChannel, shippedRoots: readonly string[] = []): Promise<boolean> {
   const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-  const outside = pathsOutside(exp, baseDir, folders.length > 0 ? folders : [baseDir]).filter((p) => !approved.has(p.resolved));
+  const roots = [...(folders.length > 0 ? folders : [baseDir]), ...shippedRoots];
+  const outside = pathsOutside(exp, baseDir, roots).filter((p) => !approved.has(p.resolved));
   if (outside.length === 0) return true;
   const n = outside.length;
   const choice = await vscode.window.showWarningMessage(

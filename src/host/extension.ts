@@ -2,18 +2,30 @@
  * Extension entry: wires the run controller (worker runs), the run store, the training panel,
  * the status bar, diagnostics and the commands. Everything registered goes into
  * `context.subscriptions`. Returns the automation API (see api.ts).
+ *
+ * Activation (package.json): a workspace with an `*.optim.json`, the revived panel, and
+ * `onLanguage:jsonc`, because a single experiment file opened outside such a workspace must get
+ * its CodeLens, quick fixes and validation too, and VS Code has no activation event for a file
+ * name pattern (`*.optim.json` files are `jsonc` through contributes.languages). It is broad (a
+ * tsconfig.json activates us) but cheap: the host bundle is ~160 KB with no dependency beyond
+ * jsonc-parser and node builtins (measured ~25–35 ms to load, +5 MB), and activate() only
+ * registers providers and commands and reads runs.json asynchronously; nothing trains and no
+ * worker starts until a command runs, and the status bar item stays hidden until it is relevant.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findExample } from '../engine/examples';
+import { examplesDir, findExample } from '../engine/examples';
 import { LR_FIND_DEFAULTS } from '../engine/multi/lrFindSpec';
 import type { LrFindSpec } from '../shared/experiment';
 import { parseExperiment } from '../engine/spec/parse';
-import type { BackendPreference, EngineEvent, WebviewToHost } from '../shared/protocol';
+import type { BackendPreference, EngineEvent, MetricsBatch, WebviewToHost } from '../shared/protocol';
 import type { OptimizerDebuggerApi } from './api';
 import { ExperimentLenses } from './codeLens';
+import { pickCompareVariants } from './compareVariants';
+import { showLandscape } from './landscapeCommand';
+import { NetLandscapes, type RunSetting } from './netLandscapes';
 import { saveExport } from './exportFile';
 import { FixCommands } from './fixCommands';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel';
@@ -23,10 +35,12 @@ import { RunProblems } from './runProblems';
 import { RunStore } from './runStore';
 import { pickExample, resolveRunTarget, targetFromDocument, type RunTarget } from './runTarget';
 import { confirmOutsidePaths } from './confirmPaths';
+import { planExampleCopy } from './exampleCopy';
 import { DIAGNOSTIC_SOURCE, issueToDiagnostic, setSpecDiagnostics } from './specDiagnostics';
 import { RunStatusBar } from './statusBar';
 import { formatCount } from './status';
 import { usesCustomModule } from './trust';
+import { watchdogFromSetting } from './workerRun';
 
 const CMD_RUN = 'optimizerDebugger.run';
 const CMD_STOP = 'optimizerDebugger.stop';
@@ -34,6 +48,8 @@ const CMD_SHOW = 'optimizerDebugger.showPanel';
 const CMD_OPEN_EXAMPLE = 'optimizerDebugger.openExample';
 const CMD_NEW_FROM_EXAMPLE = 'optimizerDebugger.newFromExample';
 const CMD_LR_FIND = 'optimizerDebugger.findLearningRate';
+const CMD_LANDSCAPE = 'optimizerDebugger.showLandscape';
+const CMD_COMPARE = 'optimizerDebugger.compareVariants';
 const CTX_RUNNING = 'optimizerDebugger.running';
 const EXPERIMENT_FILES: vscode.DocumentSelector = [{ pattern: '**/*.optim.json' }];
 const backends: readonly BackendPreference[] = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'];
@@ -60,9 +76,28 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
   const runs = controller;
   const specDiagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   const statusBar = new RunStatusBar(CMD_SHOW);
-  const problems = new RunProblems(vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'));
-  const lenses = new ExperimentLenses(problems, { run: CMD_RUN, showPanel: CMD_SHOW, lrFind: CMD_LR_FIND });
+  const revealIfExperiment = (e: vscode.TextEditor | undefined) => {
+    if (e && isExperimentFile(e.document.uri)) statusBar.reveal();
+  };
+  revealIfExperiment(vscode.window.activeTextEditor);
+  void loaded.then(() => {
+    if (runStore.snapshots().length > 0) statusBar.reveal();
+  });
+  const docsUri = vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md');
+  const problems = new RunProblems(docsUri);
+  const lenses = new ExperimentLenses(problems, { run: CMD_RUN, showPanel: CMD_SHOW, lrFind: CMD_LR_FIND, compare: CMD_COMPARE });
   let lastTarget: RunTarget | undefined;
+  const landscapes = new NetLandscapes(path.join(context.extensionPath, 'dist', 'worker.js'));
+  /** How the run in progress was started (its `parameters` event is kept with it). */
+  let runSetting: RunSetting | undefined;
+  const landscapeDeps = () => ({
+    landscapes,
+    store: runStore,
+    log,
+    post: (m: Parameters<typeof panel.postIfReady>[0]) => panel.postIfReady(m),
+    metrics: (runId: string, batch: MetricsBatch) => panel.onEngineEvent({ type: 'metrics', runId, batch }),
+    showPanel: () => panel.show(true),
+  });
 
   const panel = new TrainingPanel({
     extensionUri: context.extensionUri,
@@ -82,6 +117,12 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
           break;
         case 'applyFix':
           void fixes.fromPanel(m).catch((err: unknown) => log.error(`Applying a fix failed: ${String(err)}`));
+          break;
+        case 'showLandscape':
+          void showLandscape(landscapeDeps(), m.runId);
+          break;
+        case 'cancelLandscape':
+          void landscapes.cancel();
           break;
         case 'export':
           void saveExport(m, log).catch((err: unknown) => {
@@ -104,6 +145,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
   });
 
   const unsubscribe = runs.onEvent((e) => {
+    landscapes.onEngineEvent(e, runSetting);
     problems.onEngineEvent(e);
     if (e.type === 'started' || e.type === 'diagnostics') lenses.refresh();
     panel.onEngineEvent(e);
@@ -121,7 +163,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
       return undefined;
     }
     const parsed = parseExperiment(target.text);
-    if (target.doc) setSpecDiagnostics(specDiagnostics, target.doc, parsed.issues);
+    if (target.doc) setSpecDiagnostics(specDiagnostics, target.doc, parsed.issues, docsUri);
     const errors = parsed.issues.filter((i) => i.severity === 'error');
     if (!parsed.experiment || errors.length > 0) {
       const n = Math.max(1, errors.length);
@@ -130,7 +172,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
       log.error(`Not started: ${target.source} has ${n} problem(s): ${errors.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
       return undefined;
     }
-    if (!(await confirmOutsidePaths(parsed.experiment, target.baseDir, log))) return undefined;
+    if (!(await confirmOutsidePaths(parsed.experiment, target.baseDir, log, [examplesDir()]))) return undefined;
     lastTarget = target;
     const cfg = config();
     const pref = cfg.get<string>('backend', 'auto');
@@ -146,12 +188,14 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
         ...(tfjsNodePath ? [path.join(tfjsNodePath, 'node_modules'), tfjsNodePath] : []),
         path.join(context.extensionPath, 'node_modules'),
       ],
+      watchdog: watchdogFromSetting(cfg.get<number>('watchdogSeconds', 60)),
     };
 
     log.info(`Starting "${parsed.experiment.name}" from ${target.source} (backend preference: ${backend})`);
     statusBar.starting();
     void vscode.commands.executeCommand('setContext', CTX_RUNNING, true);
     panel.show(true);
+    runSetting = { experiment: req.experiment, baseDir: req.baseDir, backend: req.backend, nodeModulesPaths: req.nodeModulesPaths };
     const outcomeP = runs.run(req);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Optimizer Debugger: ${parsed.experiment.name}`, cancellable: true },
@@ -184,7 +228,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
     if (outcome.failure) {
       const { message, path: pointer } = outcome.failure;
       if (pointer !== undefined && target.doc) {
-        const extra = issueToDiagnostic(target.doc, { path: pointer, message, severity: 'error' });
+        const extra = issueToDiagnostic(target.doc, { path: pointer, message, severity: 'error' }, docsUri);
         specDiagnostics.set(target.doc.uri, [...(specDiagnostics.get(target.doc.uri) ?? []), extra]);
       }
       void vscode.window.showErrorMessage(`Optimizer Debugger: ${message}`);
@@ -227,6 +271,26 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
         return undefined;
       }
     }),
+    vscode.commands.registerCommand(CMD_LANDSCAPE, async (arg?: unknown) => {
+      await loaded;
+      return showLandscape(landscapeDeps(), arg).catch((err: unknown) => {
+        log.error(`Loss landscape failed: ${String(err)}`);
+        return { error: String(err) };
+      });
+    }),
+    vscode.commands.registerCommand(CMD_COMPARE, async (arg?: unknown, picked?: unknown) => {
+      try {
+        const target = await resolveRunTarget(arg);
+        if (!target) return undefined;
+        // The variants go into the text the run gets, never into the file.
+        const text = await pickCompareVariants(target.text, picked);
+        return text ? (await startRun({ ...target, text }))?.summary : undefined;
+      } catch (err) {
+        log.error(`Compare failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        return undefined;
+      }
+    }),
+    { dispose: () => void landscapes.cancel() },
     vscode.commands.registerCommand(CMD_STOP, () => runs.stop()),
     vscode.commands.registerCommand(CMD_RERUN_AFTER_FIX, (args: RerunAfterFixArgs) => fixes.rerunAfterFix(args)),
     vscode.languages.registerCodeActionsProvider(EXPERIMENT_FILES, new RunQuickFixes(problems), RunQuickFixes.metadata),
@@ -249,9 +313,17 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
     vscode.commands.registerCommand(CMD_NEW_FROM_EXAMPLE, async (arg?: unknown) => {
       const ex = isExampleId(arg) ? findExample(arg) : await pickExample('Start a new experiment from which example?');
       if (!ex) return undefined;
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      const plan = planExampleCopy(ex.text, ex.path, folder, { exists: fs.existsSync, sameContent: sameBytes });
+      for (const c of plan.copies) await fs.promises.copyFile(c.from, c.to, fs.constants.COPYFILE_EXCL);
       const doc = await vscode.workspace.openTextDocument(untitledExperimentUri(ex.id));
       const editor = await vscode.window.showTextDocument(doc, { preview: false });
-      await editor.edit((e) => e.insert(new vscode.Position(0, 0), ex.text));
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), plan.text));
+      if (plan.copies.length > 0) {
+        const names = plan.copies.map((c) => path.basename(c.to)).join(', ');
+        log.info(`New experiment from ${ex.id}: copied its model module to ${plan.copies.map((c) => c.to).join(', ')}`);
+        void vscode.window.showInformationMessage(`Optimizer Debugger: the example's model module was copied to the workspace as ${names}; save the experiment in the same folder.`);
+      }
       return doc.uri;
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -266,6 +338,7 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
       }
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => specDiagnostics.delete(doc.uri)),
+    vscode.window.onDidChangeActiveTextEditor(revealIfExperiment),
   );
   void vscode.commands.executeCommand('setContext', CTX_RUNNING, false);
 
@@ -320,6 +393,18 @@ function logEvent(log: vscode.LogOutputChannel, e: EngineEvent): void {
     default:
       break;
   }
+}
+
+function sameBytes(a: string, b: string): boolean {
+  try {
+    return fs.readFileSync(a).equals(fs.readFileSync(b));
+  } catch {
+    return false;
+  }
+}
+
+function isExperimentFile(uri: vscode.Uri): boolean {
+  return uri.path.endsWith('.optim.json');
 }
 
 function isExampleId(v: unknown): v is string {

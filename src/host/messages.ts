@@ -64,6 +64,10 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       );
     case 'export':
       return isExport(v);
+    case 'showLandscape':
+      return shortString(v.runId);
+    case 'cancelLandscape':
+      return true;
     default:
       return false;
   }
@@ -90,6 +94,8 @@ export function isEngineEvent(v: unknown): v is EngineEvent {
       return typeof v.runId === 'string' && isRecord(v.summary) && typeof v.summary.reason === 'string';
     case 'failed':
       return typeof v.runId === 'string' && typeof v.message === 'string' && (v.path === undefined || typeof v.path === 'string');
+    case 'parameters':
+      return typeof v.runId === 'string' && typeof v.step === 'number' && Array.isArray(v.shapes) && Array.isArray(v.initial) && Array.isArray(v.final);
     default:
       return false;
   }

@@ -97,6 +97,11 @@ export class TrainingPanel implements vscode.Disposable {
     }
   }
 
+  /** Post a message that is not a run event (loss-landscape status); dropped while the panel cannot take it. */
+  postIfReady(msg: HostToWebview): void {
+    if (this.canPost()) this.post(msg);
+  }
+
   /** Overlay the runs before and after a fix, with the verdict; shows the panel. */
   showVerdict(v: FixVerdict): void {
     this.verdict = v;

@@ -17,6 +17,8 @@ export interface RunRequest {
   baseDir: string;
   backend: BackendPreference;
   nodeModulesPaths: string[];
+  /** Hang detection for this run (the setting may change between runs); default: the controller's. */
+  watchdog?: WatchdogOptions | false;
 }
 
 export interface RunOutcome {
@@ -89,7 +91,7 @@ export class RunController {
       workerPath: this.opts.workerPath,
       stopGraceMs: this.opts.stopGraceMs,
       maxOldGenerationSizeMb: this.opts.maxOldGenerationSizeMb,
-      watchdog: this.opts.watchdog,
+      watchdog: req.watchdog ?? this.opts.watchdog,
       start: {
         type: 'start',
         runId,

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Diagnosis, EngineEvent, Severity } from '../shared/protocol';
 import { locatePointer } from './jsonPointer';
-import { DIAGNOSTIC_SOURCE } from './specDiagnostics';
+import { DIAGNOSTIC_SOURCE, SPEC_CODE } from './specDiagnostics';
 
 export interface FileFindings {
   runId: string;
@@ -105,5 +105,5 @@ export function runCodeOf(d: vscode.Diagnostic): string | undefined {
   if (d.source !== DIAGNOSTIC_SOURCE) return undefined;
   const c = d.code;
   const v = typeof c === 'object' && c !== null ? c.value : c;
-  return typeof v === 'string' && v !== 'spec' ? v : undefined;
+  return typeof v === 'string' && v !== SPEC_CODE ? v : undefined;
 }

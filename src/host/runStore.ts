@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnosis, MetricsBatch, RunInfo, RunSnapshot, RunSummary } from '../shared/protocol';
 import { appendBatch } from './coalescer';
-import { decimate, decimateBatch, decimateHistograms } from './decimate';
+import { decimate, decimateBatch, decimateHistograms, decimateProbes, MAX_PROBES_PER_SERIES } from './decimate';
 import { summarizeFromData } from './summarize';
 
 export interface RunStoreOptions {
@@ -39,6 +39,8 @@ export class RunStore {
   private runs: RunSnapshot[] = [];
   private liveId: string | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** Probe count above which the live run's probes are thinned again (see appendMetrics). */
+  private readonly probeLimits = new Map<string, number>();
   private readonly maxStoredPoints: number;
   private readonly maxStoredHistograms: number;
   private readonly maxLiveSteps: number;
@@ -122,6 +124,14 @@ export class RunStore {
     if (snap.metrics.histograms.length > this.maxStoredHistograms * 2) {
       snap.metrics.histograms = decimateHistograms(snap.metrics.histograms, this.maxStoredHistograms);
     }
+    // Far above what the engine sends (see decimateProbes): only a misbehaving worker gets here.
+    // The limit doubles after a thinning that kept many (many layers), so appends stay O(batch).
+    const probes = snap.metrics.probes;
+    const limit = this.probeLimits.get(runId) ?? MAX_PROBES_PER_SERIES * 20;
+    if (probes && probes.length > limit) {
+      snap.metrics.probes = decimateProbes(probes);
+      this.probeLimits.set(runId, Math.max(limit, 2 * snap.metrics.probes.length));
+    }
   }
 
   setDiagnostics(runId: string, diagnostics: Diagnosis[]): void {
@@ -132,6 +142,7 @@ export class RunStore {
   finish(runId: string, summary: RunSummary): void {
     const snap = this.get(runId);
     if (snap) snap.summary = summary;
+    this.probeLimits.delete(runId);
     if (this.liveId === runId) this.liveId = null;
   }
 

@@ -6,8 +6,11 @@ import type { SpecIssue } from '../shared/experiment';
 import { locatePointer } from './jsonPointer';
 
 export const DIAGNOSTIC_SOURCE = 'Optimizer Debugger';
+/** The code of every problem of the file itself (not of a run), documented in docs/diagnostics.md. */
+export const SPEC_CODE = 'invalid-experiment';
 
-export function issueToDiagnostic(doc: vscode.TextDocument, issue: SpecIssue): vscode.Diagnostic {
+/** `docs`: docs/diagnostics.md; the code links to its section like the run diagnoses' codes do. */
+export function issueToDiagnostic(doc: vscode.TextDocument, issue: SpecIssue, docs: vscode.Uri): vscode.Diagnostic {
   const span = locatePointer(doc.getText(), issue.path);
   const range = new vscode.Range(doc.positionAt(span.offset), doc.positionAt(span.offset + span.length));
   const severity = issue.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error;
@@ -17,7 +20,7 @@ export function issueToDiagnostic(doc: vscode.TextDocument, issue: SpecIssue): v
   const where = issue.path && (!span.exact || !named) ? ` (at ${issue.path})` : '';
   const d = new vscode.Diagnostic(range, `${issue.message}${where}`, severity);
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = 'spec';
+  d.code = { value: SPEC_CODE, target: docs.with({ fragment: SPEC_CODE }) };
   return d;
 }
 
@@ -25,6 +28,7 @@ export function setSpecDiagnostics(
   collection: vscode.DiagnosticCollection,
   doc: vscode.TextDocument,
   issues: SpecIssue[],
+  docs: vscode.Uri,
 ): void {
-  collection.set(doc.uri, issues.map((i) => issueToDiagnostic(doc, i)));
+  collection.set(doc.uri, issues.map((i) => issueToDiagnostic(doc, i, docs)));
 }

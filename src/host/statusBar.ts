@@ -16,11 +16,18 @@ export class RunStatusBar implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('optimizerDebugger.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'Optimizer Debugger';
     this.item.command = showPanelCommand;
+    // Hidden until it has something to say (see reveal): the extension also activates for any
+    // JSON-with-comments file, and a tsconfig.json is no reason for an item in the status bar.
     this.render();
+  }
+
+  /** Show the item from now on (an experiment file is open, runs exist, or a run starts). */
+  reveal(): void {
     this.item.show();
   }
 
   starting(): void {
+    this.reveal();
     this.info = undefined;
     this.meter.reset();
     this.state = 'starting';
@@ -30,6 +37,7 @@ export class RunStatusBar implements vscode.Disposable {
   onEngineEvent(e: EngineEvent): void {
     switch (e.type) {
       case 'started':
+        this.reveal();
         this.info = e.info;
         this.meter.reset();
         this.state = 'running';
@@ -47,6 +55,7 @@ export class RunStatusBar implements vscode.Disposable {
         this.render(e.summary.message);
         break;
       case 'failed':
+        this.reveal();
         this.state = 'failed';
         this.render(e.message);
         break;

@@ -41,6 +41,19 @@ export interface WatchdogOptions {
 
 export const WATCHDOG_DEFAULTS: Required<WatchdogOptions> = { setupMs: 120_000, stallMs: 60_000, factor: 10 };
 
+/**
+ * The `optimizerDebugger.watchdogSeconds` setting: 0 turns the watchdog off; N > 0 allows N s of
+ * silence during training (still at least 10× the longest silence seen) and max(120 s, 2N) for
+ * the setup, so raising it for a slow model also covers that model's slow setup. Anything that is
+ * not a finite number ≥ 0 means the defaults.
+ */
+export function watchdogFromSetting(seconds: unknown): WatchdogOptions | false {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return { ...WATCHDOG_DEFAULTS };
+  if (seconds === 0) return false;
+  const stallMs = Math.round(seconds * 1000);
+  return { ...WATCHDOG_DEFAULTS, stallMs, setupMs: Math.max(WATCHDOG_DEFAULTS.setupMs, 2 * stallMs) };
+}
+
 export interface WorkerRunOptions {
   workerPath: string;
   start: HostToWorker;

@@ -151,6 +151,8 @@ export interface LandscapeRecord {
   values: (number | null)[];
   /** Objectives: the known minima (OBJECTIVE_MINIMA). */
   minima?: [number, number][];
+  /** `line` / `plane`: the loss is the mean over the first `rows` rows of the training split. */
+  rows?: number;
 }
 
 /** One trial of a hyperparameter search. */
@@ -334,10 +336,36 @@ export type EngineEvent =
   /** The run ended; every metrics batch was sent before this. `more`: another run of its compare group follows in the same worker. */
   | { type: 'finished'; runId: string; summary: RunSummary; more?: boolean }
   /** The run could not start or failed: `path` locates an experiment-file problem. */
-  | { type: 'failed'; runId: string; message: string; path?: string };
+  | { type: 'failed'; runId: string; message: string; path?: string }
+  /** Networks ≤ LANDSCAPE_MAX_PARAMS: the weights before the first update and at the end (`step`), per parameter, row-major, for the on-demand loss landscape; sent before `finished`. */
+  | { type: 'parameters'; runId: string; step: number; shapes: number[][]; initial: number[][]; final: number[][] };
+
+/** Landscape job (worker → host), besides `log` and `failed`: progress, then the result. */
+export type LandscapeJobEvent =
+  /** `done` of `total` grid points evaluated. */
+  | { type: 'landscapeProgress'; runId: string; done: number; total: number }
+  /** The `line` and `plane` records; `stopped`: cancelled, no records. */
+  | { type: 'landscapeResult'; runId: string; records: LandscapeRecord[]; stopped?: boolean };
 
 /** Host → worker. Stopping goes through a shared flag (see `StopFlag`), not a message. */
-export type HostToWorker = {
+export type HostToWorker = StartRun | StartLandscape;
+
+/** Evaluate a finished network run's loss landscape from its saved weights (see the `parameters` event); answers with LandscapeJobEvents. */
+export interface StartLandscape {
+  type: 'landscape';
+  /** The run whose landscape it is (records are stored with it). */
+  runId: string;
+  experiment: Experiment;
+  baseDir: string;
+  backend: BackendPreference;
+  nodeModulesPaths: string[];
+  step: number;
+  initial: number[][];
+  final: number[][];
+}
+
+/** Train an experiment (the first and only message of a training worker). */
+export type StartRun = {
   type: 'start';
   runId: string;
   experiment: Experiment;
@@ -365,7 +393,12 @@ export type HostToWebview =
   | { type: 'diagnostics'; runId: string; diagnostics: Diagnosis[] }
   | { type: 'runFinished'; runId: string; summary: RunSummary }
   /** Overlay the two runs of a fix and show the verdict (sent when the re-run has finished). */
-  | { type: 'fixVerdict'; verdict: FixVerdict };
+  | { type: 'fixVerdict'; verdict: FixVerdict }
+  /** The loss-landscape job of a run: `available` (its weights are kept), running with progress, or ended; the records arrive as `metrics` probes. */
+  | { type: 'landscapeStatus'; runId: string; state: LandscapeJobState; done?: number; total?: number; message?: string };
+
+/** Where a run's on-demand loss landscape stands, as the panel shows it. */
+export type LandscapeJobState = 'available' | 'running' | 'done' | 'cancelled' | 'failed';
 
 export type WebviewToHost =
   /** The webview has loaded and listens: the host may post. */
@@ -379,7 +412,11 @@ export type WebviewToHost =
   /** Apply suggested fix `fix` of diagnosis `code` of run `runId` to its experiment file; `rerun`: then run it again. */
   | { type: 'applyFix'; runId: string; code: string; fix: number; rerun: boolean }
   /** Save exported data (CSV text or a PNG data URL) through a save dialog. */
-  | { type: 'export'; format: 'csv' | 'png'; fileName: string; data: string };
+  | { type: 'export'; format: 'csv' | 'png'; fileName: string; data: string }
+  /** Compute the loss landscape of network run `runId` (from its kept weights). */
+  | { type: 'showLandscape'; runId: string }
+  /** Cancel the loss-landscape job in progress. */
+  | { type: 'cancelLandscape' };
 
 export function emptyBatch(): MetricsBatch {
   return { steps: [], epochs: [], histograms: [] };

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runExperiment } from '../engine';
-import type { EngineEvent, HostToWorker, WorkerData } from '../shared/protocol';
+import { runNetLandscape } from '../engine/netLandscape/job';
+import type { EngineEvent, HostToWorker, LandscapeJobEvent, StartLandscape, WorkerData } from '../shared/protocol';
 
 const port = parentPort;
 if (!port) throw new Error('trainingWorker must run inside a worker thread');
@@ -30,7 +31,28 @@ function fail(err: unknown): void {
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 
+/** The loss-landscape job (netLandscape/job.ts): progress, then the records, or `failed`. */
+function landscape(msg: StartLandscape): void {
+  runId = msg.runId;
+  const send = (e: LandscapeJobEvent | EngineEvent) => port!.postMessage(e);
+  runNetLandscape(msg, {
+    shouldStop,
+    progress: (done, total) => {
+      // Coalesced: a few messages a second are plenty for a progress bar.
+      if (done === total || done % 25 === 0) send({ type: 'landscapeProgress', runId, done, total });
+    },
+    log: (level, message) => send({ type: 'log', runId, level, message }),
+  })
+    .then((records) => send(records ? { type: 'landscapeResult', runId, records } : { type: 'landscapeResult', runId, records: [], stopped: true }))
+    .catch(fail)
+    .finally(() => port!.close());
+}
+
 port.once('message', (msg: HostToWorker) => {
+  if (msg?.type === 'landscape') {
+    landscape(msg);
+    return;
+  }
   if (msg?.type !== 'start') {
     fail(new Error(`Unexpected first message: ${String((msg as { type?: unknown })?.type)}`));
     return;

@@ -6,6 +6,7 @@
 import { formatNumber } from '../format';
 import type { HeatMap } from '../heatmapBins';
 import { toRgba, withAlpha, type Theme } from '../theme';
+import { prepareCanvas } from './hiDpiCanvas';
 
 const MARGIN = { left: 52, right: 8, top: 8, bottom: 22 };
 
@@ -36,21 +37,10 @@ export class HeatmapCanvas {
 
   private draw(): void {
     const theme = this.theme;
-    const canvas = this.canvas;
-    const cssW = canvas.clientWidth;
-    const cssH = canvas.clientHeight;
-    if (!theme || cssW === 0 || cssH === 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(cssW * dpr);
-    const hgt = Math.round(cssH * dpr);
-    if (canvas.width !== w || canvas.height !== hgt) {
-      canvas.width = w;
-      canvas.height = hgt;
-    }
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, cssW, cssH);
+    if (!theme) return;
+    const surface = prepareCanvas(this.canvas);
+    if (!surface) return;
+    const { ctx, width: cssW, height: cssH } = surface;
     const plot = { x: MARGIN.left, y: MARGIN.top, w: cssW - MARGIN.left - MARGIN.right, h: cssH - MARGIN.top - MARGIN.bottom };
     if (plot.w <= 0 || plot.h <= 0) return;
 

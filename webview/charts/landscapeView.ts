@@ -63,12 +63,12 @@ export class LandscapeView {
 
   /** Whether the active run has a landscape to show. */
   has(run: RunData): boolean {
-    return lastProbe(groupOf(run, this.allRuns()), 'landscape') !== undefined;
+    return objectiveGrid(groupOf(run, this.allRuns())) !== undefined;
   }
 
   render(run: RunData, theme: Theme): void {
     this.runs = groupOf(run, this.allRuns());
-    this.record = lastProbe(this.runs, 'landscape');
+    this.record = objectiveGrid(this.runs);
     this.theme = theme;
     const max = Math.max(0, ...this.runs.map((r) => r.pointX.length - 1));
     this.slider.max = String(max);
@@ -273,4 +273,10 @@ function marker(ctx: CanvasRenderingContext2D, x: number, y: number, color: stri
   ctx.closePath();
   ctx.fill();
   ctx.stroke();
+}
+
+/** The objective's grid: a network run's `line` / `plane` records are the loss-landscape view's. */
+function objectiveGrid(runs: readonly RunData[]): LandscapeRecord | undefined {
+  const r = lastProbe(runs, 'landscape');
+  return r?.mode === 'objective' ? r : undefined;
 }

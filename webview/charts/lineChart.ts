@@ -2,11 +2,13 @@
  * One chart.js line chart inside its `[data-chart]` box. Callers hand it finished datasets each
  * render; options are rebuilt only when the theme or the axis type changes. Charts over steps
  * zoom on x: drag across the plot to zoom (the band is drawn by a small plugin, no DOM, so the
- * CSP holds), double-click to reset; the range is shared through `onZoom` so all step charts follow.
+ * CSP holds), double-click to reset; or focus the chart (Tab) and use + / − / ← / → / 0 (keyZoom).
+ * The range is shared through `onZoom` so all step charts follow.
  */
 import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import type { Theme } from '../theme';
 import { baseOptions, Chart, chartBox, setPoints, type Pt } from './setup';
+import { keyZoom, ZOOM_HELP, ZOOM_KEYS } from './zoom';
 
 export type LineDataset = ChartDataset<'line', Pt[]>;
 
@@ -18,8 +20,8 @@ export interface LineChartSpec {
   legend?: boolean;
   /** Adjusts the shared options (e.g. 2-D interaction for the trajectory). */
   tweak?: (o: ChartOptions<'line'>) => void;
-  /** Drag-to-zoom on x: called with the chosen step range (undefined: reset). */
-  onZoom?: (range: [number, number] | undefined) => void;
+  /** Zoom on x by drag or keys: called with the chosen step range (undefined: reset). */
+  onZoom?: (range: [number, number] | undefined, viaKeyboard?: boolean) => void;
 }
 
 /** A drag shorter than this (CSS px) is a click, not a zoom. */
@@ -62,8 +64,22 @@ export class LineChart {
     setPoints(this.box, points);
   }
 
-  private listenForZoom(onZoom: (range: [number, number] | undefined) => void): void {
+  private listenForZoom(onZoom: (range: [number, number] | undefined, viaKeyboard?: boolean) => void): void {
     const c = this.canvas;
+    // Reachable with Tab, so the zoom is not mouse-only; the label says which keys do what.
+    c.tabIndex = 0;
+    c.setAttribute('aria-label', `${this.spec.label}. ${ZOOM_HELP}`);
+    c.setAttribute('aria-keyshortcuts', ZOOM_KEYS);
+    c.addEventListener('keydown', (e) => {
+      const scale = this.chart?.scales.x;
+      const extent = this.dataExtent();
+      if (!scale || !extent || e.altKey || e.ctrlKey || e.metaKey) return;
+      const zoomed = this.chart?.options.scales?.x?.min !== undefined;
+      const next = keyZoom(e.key, zoomed ? [scale.min, scale.max] : undefined, extent);
+      if (next === null) return;
+      e.preventDefault();
+      onZoom(next, true);
+    });
     const xOf = (e: PointerEvent) => e.clientX - c.getBoundingClientRect().left;
     c.addEventListener('pointerdown', (e) => {
       const area = this.chart?.chartArea;
@@ -92,6 +108,21 @@ export class LineChart {
     c.addEventListener('pointerup', (e) => end(e, true));
     c.addEventListener('pointercancel', (e) => end(e, false));
     c.addEventListener('dblclick', () => onZoom(undefined));
+  }
+
+  /** First and last x over the drawn datasets (what "everything" means for the keys). */
+  private dataExtent(): [number, number] | undefined {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const d of this.chart?.data.datasets ?? []) {
+      for (const p of d.data) {
+        if (p && Number.isFinite(p.x)) {
+          if (p.x < lo) lo = p.x;
+          if (p.x > hi) hi = p.x;
+        }
+      }
+    }
+    return hi > lo ? [lo, hi] : undefined;
   }
 
   /** Shades the band being dragged across the plot area. */

@@ -17,6 +17,7 @@ import type { RenderCtx } from './context';
 import { layerName } from './layerCharts';
 import { cellColor, layerSnapshots } from '../weightsScale';
 import { setPoints } from './setup';
+import { prepareCanvas } from './hiDpiCanvas';
 
 const MARGIN = { left: 44, right: 64, top: 8, bottom: 24 };
 
@@ -95,21 +96,9 @@ export class WeightsView {
   }
 
   private draw(): void {
-    const canvas = this.canvas;
-    const cssW = canvas.clientWidth;
-    const cssH = canvas.clientHeight;
-    if (cssW === 0 || cssH === 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(cssW * dpr);
-    const hgt = Math.round(cssH * dpr);
-    if (canvas.width !== w || canvas.height !== hgt) {
-      canvas.width = w;
-      canvas.height = hgt;
-    }
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, cssW, cssH);
+    const surface = prepareCanvas(this.canvas);
+    if (!surface) return;
+    const { ctx, width: cssW, height: cssH } = surface;
     const shown = this.shown;
     if (!shown) return;
     const { snap, maxAbs, theme } = shown;

@@ -101,6 +101,34 @@ try {
   await frame();
   check(!(await page.isVisible('[data-testid="zoom-reset"]')) && Number(await attr('[data-chart="lr"]', 'data-points')) === 600, 'zoom: Escape resets');
 
+  // Keyboard zoom: Tab to the loss chart, + zooms all step charts, → pans, 0 resets; announced.
+  await page.focus('[data-chart="loss"] canvas');
+  await page.keyboard.press('+');
+  await frame();
+  const keyZoomed = Number(await attr('[data-chart="lr"]', 'data-points'));
+  const announced = await page.textContent('[data-testid="zoom-announce"]');
+  check(keyZoomed > 0 && keyZoomed < 400, `keyboard zoom: + shows ${keyZoomed} of 600 steps; announced "${announced}"`);
+  check(await page.evaluate(() => document.activeElement?.closest('[data-chart]')?.getAttribute('data-chart') === 'loss'), 'keyboard zoom: the chart keeps the focus');
+  await page.keyboard.press('ArrowRight');
+  await frame();
+  const panned = await page.textContent('[data-testid="zoom-announce"]');
+  check(panned !== announced && /Zoomed to steps/.test(panned ?? ''), `keyboard pan: → moves the view (${panned})`);
+  await page.keyboard.press('0');
+  await frame();
+  check(Number(await attr('[data-chart="lr"]', 'data-points')) === 600 && /reset/i.test((await page.textContent('[data-testid="zoom-announce"]')) ?? ''), 'keyboard zoom: 0 resets and says so');
+
+  // Accessibility audit: Tab through the panel; every stop must have an accessible name.
+  for (const tab of ['layers', 'problems', 'training']) {
+    await page.click(`#tab-${tab}`);
+    await frame();
+    const stops = await tabStops(page);
+    const nameless = stops.filter((t) => !t.name);
+    console.log(`Tab stops on the ${tab} tab: ${stops.length}`);
+    for (const t of stops) console.log(`  ${t.name ? '   ' : '!! '}${t.desc}: ${t.name || '(no accessible name)'}`);
+    check(stops.length > 3, `${tab} tab: Tab reaches ${stops.length} controls`);
+    check(nameless.length === 0, `${tab} tab: every Tab stop has an accessible name (${nameless.map((t) => t.desc).join(', ') || 'all named'})`);
+  }
+
   await page.click('#tab-layers');
   await frame();
   await page.screenshot({ path: join(out, '3-layers-dark.png'), fullPage: true });
@@ -225,3 +253,41 @@ try {
 console.log(failures.length ? `${failures.length} check(s) failed` : 'all preview checks passed');
 console.log(`screenshots in ${out}`);
 process.exit(failures.length ? 1 : 0);
+
+/** Presses Tab until the focus comes back round; each stop with an approximate accessible name. */
+async function tabStops(page) {
+  // Start before the first element: a focusable, unnamed marker at the top of the body.
+  await page.evaluate(() => {
+    const start = document.createElement('span');
+    start.tabIndex = -1;
+    start.id = 'tab-audit-start';
+    document.body.prepend(start);
+    start.focus();
+  });
+  const out = [];
+  const seen = new Set();
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press('Tab');
+    const t = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      if (!el.dataset.tabAudit) el.dataset.tabAudit = String(Math.random());
+      const byIds = (ids) => ids.split(/\s+/).map((id) => document.getElementById(id)?.textContent?.trim() ?? '').join(' ').trim();
+      const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent?.trim() : '';
+      const wrapping = el.closest('label')?.textContent?.trim();
+      const name =
+        (el.getAttribute('aria-labelledby') && byIds(el.getAttribute('aria-labelledby'))) ||
+        el.getAttribute('aria-label')?.trim() ||
+        label || wrapping ||
+        (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) || el.getAttribute('role') === 'tab' ? el.textContent?.trim() : '') ||
+        el.getAttribute('title')?.trim() || '';
+      const desc = `${el.tagName.toLowerCase()}${el.getAttribute('role') ? `[role=${el.getAttribute('role')}]` : ''}${el.dataset.testid ? `[${el.dataset.testid}]` : el.id ? `#${el.id}` : ''}`;
+      return { key: el.dataset.tabAudit, name: name.replace(/\s+/g, ' ').slice(0, 80), desc };
+    });
+    if (!t || seen.has(t.key)) break;
+    seen.add(t.key);
+    out.push(t);
+  }
+  await page.evaluate(() => document.getElementById('tab-audit-start')?.remove());
+  return out;
+}

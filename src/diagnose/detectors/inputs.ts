@@ -1,3 +1,4 @@
+import type { DataStats } from '../../shared/protocol';
 import type { Detector, DetectorContext, Finding } from '../detector';
 import { fmt } from '../stats';
 
@@ -27,6 +28,16 @@ export interface FeatureScales {
 export function featureScales(ctx: DetectorContext): FeatureScales | undefined {
   const st = ctx.info.dataStats;
   if (!st || st.std.length === 0) return undefined;
+  // A run's data statistics never change, and three detectors ask on every check (784 features: a sort each time).
+  if (scalesOf.has(st)) return scalesOf.get(st);
+  const f = computeScales(st);
+  scalesOf.set(st, f);
+  return f;
+}
+
+const scalesOf = new WeakMap<DataStats, FeatureScales | undefined>();
+
+function computeScales(st: DataStats): FeatureScales | undefined {
   const stds = st.std.filter((sd) => sd > 0).sort((a, b) => a - b);
   if (stds.length === 0) return undefined;
   const q = (p: number) => stds[Math.round(p * (stds.length - 1))];
@@ -41,8 +52,15 @@ export function featureScales(ctx: DetectorContext): FeatureScales | undefined {
 
 export class UnnormalizedInputsDetector implements Detector {
   readonly code = 'unnormalized-inputs';
+  /** The verdict depends only on the run's data statistics: computed once, not at every check. */
+  private memo: { stats: DataStats | undefined; finding: Finding | undefined } | undefined;
 
   check(ctx: DetectorContext): Finding | undefined {
+    if (this.memo?.stats !== ctx.info.dataStats || !this.memo) this.memo = { stats: ctx.info.dataStats, finding: this.judge(ctx) };
+    return this.memo.finding;
+  }
+
+  private judge(ctx: DetectorContext): Finding | undefined {
     const e = ctx.experiment;
     if (e.kind !== 'network' || e.data.normalize) return undefined;
     const f = featureScales(ctx);

@@ -31,8 +31,10 @@ export class PlateauDetector implements Detector {
     const b = median(s.loss, n - 5, n);
     const start = s.initialLoss();
     const level = Math.max(Math.abs(b), 1e-12);
+    if (!(Math.abs(a - b) < FLAT * level && b > HIGH * start)) return undefined;
+    // Only now the longer window: most checks of a training run end at the line above.
     const g = median(s.gradNorm, n - WINDOW, n);
-    if (!(Math.abs(a - b) < FLAT * level && b > HIGH * start && (g < TINY * maxGrad || g < 1e-6) && g < TINY * level)) return undefined;
+    if (!((g < TINY * maxGrad || g < 1e-6) && g < TINY * level)) return undefined;
     const lr = learningRate(ctx);
     const isNet = ctx.experiment.kind === 'network' && ctx.experiment.model.layers.length > 0;
     return {

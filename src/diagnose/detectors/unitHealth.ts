@@ -41,6 +41,8 @@ function net(e: Experiment): NetworkExperiment | undefined {
 
 export class DeadUnitsDetector implements Detector {
   readonly code = 'dead-units';
+  // Units killed or saturated on the way to a blow-up are a symptom; the divergence (and its fix) is the problem.
+  readonly supersededBy = ['divergence'];
 
   check(ctx: DetectorContext): Finding | undefined {
     const e = net(ctx.experiment);
@@ -75,6 +77,7 @@ export class DeadUnitsDetector implements Detector {
 
 export class SaturatedUnitsDetector implements Detector {
   readonly code = 'saturated-units';
+  readonly supersededBy = ['divergence'];
 
   check(ctx: DetectorContext): Finding | undefined {
     const e = net(ctx.experiment);

@@ -3,10 +3,11 @@
  * ratios, (iterate averaging) the loss at θ̄_t, and (objectives) the point θ_t.
  *
  * Where the statistics are computed depends on where tensors live:
- * - `js` (the WASM and CPU backends: tensor memory is process memory): the gradients and θ after
- *   the update are read in place (fused/hostMemory.ts) and the norms summed in JS (float64)
- *   against a mirror of θ_t kept from the last update. ~75 extra tfjs kernels per step (squares,
- *   sums, clones, differences) would cost up to half the step on the MNIST MLP (bench/).
+ * - `js` (the WASM and CPU backends: tensor memory is process memory): the gradients, θ_t (kept
+ *   alive by a clone that shares its data) and θ_t+1 are read in place and summed in one pass per
+ *   parameter, as WASM SIMD over the backend's heap or in JS (fused/heapStats.ts), in float64.
+ *   ~75 extra tfjs kernels per step (squares, sums, differences) would cost up to half the step on
+ *   the MNIST MLP (bench/).
  * - `tensor` (native and GPU-like backends, where a read-back is a device transfer): the norms
  *   are tfjs ops, stacked into one tensor and read back with a single `dataSync`.
  * Both give the same numbers within float32 rounding (test/unit/engine/step.test.ts).
@@ -15,6 +16,7 @@
  */
 import type { StepRecord } from '../../shared/protocol';
 import type { Optimizer, StepContext, StepOutcome } from '../optimizers';
+import { stepSums, sumSquaresJs, tensorSumSquares, type StepSums } from '../fused/heapStats';
 import { hostFloats } from '../fused/hostMemory';
 import { tf } from '../tf';
 import type { Problem } from './problem';
@@ -43,24 +45,11 @@ export function trainStep(problem: Problem, optimizer: Optimizer, s: StepInput, 
   return mode === 'js' ? stepWithJsStats(problem, optimizer, s) : stepWithTensorStats(problem, optimizer, s);
 }
 
-/**
- * A copy of θ as of the last update with its squared norms per parameter: next step's θ_t when
- * the variables still hold that data (same dataIds: nothing assigned them since; iterate averaging
- * and the instruments restore θ by re-assigning the same data). The buffers are reused step after
- * step, so the statistics allocate nothing per step.
- */
-interface Mirror {
-  ids: tf.DataId[];
-  theta: Float32Array[];
-  sq: number[];
-}
-const mirrors = new WeakMap<Problem, Mirror>();
-
 function stepWithJsStats(problem: Problem, optimizer: Optimizer, s: StepInput): StepRecord {
   const params = problem.params;
   const taken: { lr?: number } = {};
-  let gradSq: number[] = [];
-  let beforeSq: number[] = [];
+  const gradSq: number[] = [];
+  const beforeSq: number[] = [];
   const diffSq: number[] = [];
   let point: [number, number] | undefined;
   const scalars = tf.tidy(() => {
@@ -68,28 +57,25 @@ function stepWithJsStats(problem: Problem, optimizer: Optimizer, s: StepInput): 
     const g = params.map((p) => gs[p.name]);
     const ctx: StepContext = { loss: () => problem.loss(s.step), value, twiceDifferentiable: problem.tracksPoint };
     const avgLoss = optimizer.lossAtAverage ? [optimizer.lossAtAverage(params, ctx)] : [];
-    gradSq = g.map((t) => sumSquares(hostFloats(t)));
-    let m = mirrors.get(problem);
-    if (!m || !params.every((p, i) => p.dataId === m?.ids[i])) {
-      m = m ?? { ids: [], theta: params.map((p) => new Float32Array(p.size)), sq: [] };
-      const mirror = m;
-      params.forEach((p, i) => mirror.theta[i].set(hostFloats(p)));
-      m.sq = m.theta.map(sumSquares);
-      m.ids = params.map((p) => p.dataId);
-      mirrors.set(problem, m);
+    if (problem.tracksPoint) {
+      const v = hostFloats(params[0]);
+      point = [v[0], v[1]];
     }
-    if (problem.tracksPoint) point = [m.theta[0][0], m.theta[0][1]];
     if (s.update) {
-      beforeSq = m.sq.slice();
+      // clone() shares θ_t's data and assign() swaps the variable's, so θ_t stays readable in place
+      // after the update: no copy of θ is kept between steps.
+      const before = params.map((p) => p.clone());
       const outcome: StepOutcome | void = optimizer.step(params, g, s.lr, ctx);
       if (outcome) taken.lr = outcome.lr;
-      const mirror = m;
+      const sums: StepSums = { grad: 0, diff: 0, before: 0 };
       params.forEach((p, i) => {
-        const [d, a] = diffSquaresAndCopy(hostFloats(p), mirror.theta[i]);
-        diffSq.push(d);
-        mirror.sq[i] = a;
+        stepSums(g[i], p, before[i], sums);
+        gradSq.push(sums.grad);
+        diffSq.push(sums.diff);
+        beforeSq.push(sums.before);
       });
-      m.ids = params.map((p) => p.dataId);
+    } else {
+      for (const t of g) gradSq.push(tensorSumSquares(t));
     }
     return avgLoss.length ? tf.stack([value, ...avgLoss]) : tf.reshape(value, [1]);
   });
@@ -177,46 +163,5 @@ function sum(xs: number[]): number {
   return s;
 }
 
-/** Σ a² in float64; four accumulators, so the adds do not wait on each other (~4× faster). */
-export function sumSquares(a: Float32Array): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const n4 = a.length - (a.length % 4);
-  for (let i = 0; i < n4; i += 4) {
-    s0 += a[i] * a[i];
-    s1 += a[i + 1] * a[i + 1];
-    s2 += a[i + 2] * a[i + 2];
-    s3 += a[i + 3] * a[i + 3];
-  }
-  for (let i = n4; i < a.length; i++) s0 += a[i] * a[i];
-  return s0 + s1 + s2 + s3;
-}
-
-/** [Σ (a − b)², Σ a²] in one pass, then b ← a (b becomes the new θ's mirror). */
-function diffSquaresAndCopy(a: Float32Array, b: Float32Array): [number, number] {
-  let d0 = 0;
-  let d1 = 0;
-  let a0 = 0;
-  let a1 = 0;
-  const n2 = a.length - (a.length % 2);
-  for (let i = 0; i < n2; i += 2) {
-    const x0 = a[i];
-    const x1 = a[i + 1];
-    const e0 = x0 - b[i];
-    const e1 = x1 - b[i + 1];
-    d0 += e0 * e0;
-    d1 += e1 * e1;
-    a0 += x0 * x0;
-    a1 += x1 * x1;
-  }
-  if (n2 < a.length) {
-    const x = a[n2];
-    const e = x - b[n2];
-    d0 += e * e;
-    a0 += x * x;
-  }
-  b.set(a);
-  return [d0 + d1, a0 + a1];
-}
+/** Σ a² in float64 (the fused small-net step's gradient norms). */
+export const sumSquares = sumSquaresJs;

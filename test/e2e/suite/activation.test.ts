@@ -13,6 +13,13 @@ describe('activation', () => {
     assert.ok(Array.isArray(api.getRuns()), 'getRuns() returns an array');
   });
 
+  it('activates for a lone experiment file too (onLanguage:jsonc) and contributes the watchdog setting', () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { activationEvents?: string[] };
+    assert.ok(pkg.activationEvents?.includes('onLanguage:jsonc'), JSON.stringify(pkg.activationEvents));
+    const doc = vscode.workspace.getConfiguration('optimizerDebugger').inspect<number>('watchdogSeconds');
+    assert.equal(doc?.defaultValue, 60);
+  });
+
   it('registers run, stop and showPanel commands', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
     for (const id of ['optimizerDebugger.run', 'optimizerDebugger.stop', 'optimizerDebugger.showPanel']) {

@@ -29,6 +29,12 @@ describe('invalid experiment file', () => {
     );
     assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
     assert.match(diag.message, /learningRate|learning rate/i, `message names the field: ${diag.message}`);
+    // A code linked to its section of the docs, like the run diagnoses' codes.
+    const code = diag.code;
+    assert.ok(typeof code === 'object' && code !== null, `code with a link: ${JSON.stringify(code)}`);
+    assert.equal(code.value, 'invalid-experiment');
+    assert.equal(code.target.fragment, 'invalid-experiment');
+    assert.match(code.target.path, /docs\/diagnostics\.md$/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -11,7 +11,7 @@ function codeOf(d: vscode.Diagnostic): string | undefined {
 }
 
 function runDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE && codeOf(d) !== 'spec');
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE && codeOf(d) !== 'invalid-experiment');
 }
 
 function describe_(uri: vscode.Uri, doc: vscode.TextDocument): string {

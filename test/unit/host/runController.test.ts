@@ -52,6 +52,14 @@ describe('RunController (fake worker)', function () {
     assert.equal(store.get(out.runId)?.summary?.reason, 'stopped');
   });
 
+  it('a per-run watchdog from the request overrides the controller\'s', async () => {
+    const { store, ctl, req } = setup();
+    const out = await ctl.run({ ...req('ignore-stop'), watchdog: { setupMs: 5000, stallMs: 300, factor: 10 } });
+    assert.equal(out.summary?.reason, 'crashed');
+    assert.match(out.summary?.message ?? '', /watchdog limit/);
+    assert.ok((store.get(out.runId)?.metrics.steps.length ?? 0) > 0, 'the data before the hang is kept');
+  });
+
   it('a failure before start is reported as failed, nothing stored', async () => {
     const { store, ctl, events, req } = setup();
     const out = await ctl.run(req('fail'));

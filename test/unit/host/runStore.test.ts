@@ -3,13 +3,21 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RunStore } from '../../../src/host/runStore';
-import type { HistogramRecord, RunSummary } from '../../../src/shared/protocol';
+import type { HistogramRecord, LandscapeRecord, ProbeRecord, RunSummary, WeightsRecord } from '../../../src/shared/protocol';
 import { info, steps } from './helpers';
 
 const done: RunSummary = { reason: 'completed', steps: 9, final: { trainLoss: 0.1, valLoss: 0.2, accuracy: 0.9 }, durationMs: 5 };
 
 function hist(step: number, layer: number): HistogramRecord {
   return { step, layer, pre: { min: 0, max: 1, counts: [1, 2] }, act: { min: 0, max: 1, counts: [2, 1] }, deadFraction: 0, saturatedFraction: 0 };
+}
+
+function weights(step: number, layer: number): WeightsRecord {
+  return { kind: 'weights', step, layer, fanIn: 2, units: 3, rows: 2, cols: 3, values: [step, 1, 2, 3, 4, layer] };
+}
+
+function landscape(step: number): LandscapeRecord {
+  return { kind: 'landscape', step, mode: 'objective', xs: [0, 1], ys: [0, 1], values: [0, 1, 1, null], minima: [[0, 0]] };
 }
 
 describe('RunStore', () => {
@@ -76,6 +84,52 @@ describe('RunStore', () => {
     assert.equal(live.metrics.steps.length, 7);
     assert.equal(restored.liveRunId, null);
     assert.equal(restored.activeRunId, 'live');
+  });
+
+  it('a reopened run keeps its weight snapshots and landscape grid (what the heat map and contours draw)', async () => {
+    const file = path.join(dir, 'runs.json');
+    const s = new RunStore({ maxRuns: 10, file });
+    s.begin(info('net'));
+    const probes: ProbeRecord[] = [];
+    for (let k = 0; k <= 10; k++) for (let layer = 0; layer < 3; layer++) probes.push(weights(k * 1000, layer));
+    s.appendMetrics('net', { steps: steps(0, 20_000), epochs: [], histograms: [], probes: probes.slice(0, 15) });
+    s.appendMetrics('net', { steps: [], epochs: [], histograms: [], probes: [...probes.slice(15), landscape(10_000)] });
+    s.finish('net', done);
+    s.begin(info('next')); // compacts the finished run, as when the user starts another
+    await s.persist();
+
+    const restored = new RunStore({ maxRuns: 10, file });
+    await restored.load();
+    const net = restored.get('net')!;
+    const got = net.metrics.probes ?? [];
+    assert.equal(got.filter((p) => p.kind === 'weights').length, 33, 'every weight snapshot of every layer');
+    const last = got.filter((p): p is WeightsRecord => p.kind === 'weights' && p.layer === 2).pop();
+    assert.deepEqual(last, weights(10_000, 2), 'the latest matrix, intact');
+    assert.deepEqual(got.find((p) => p.kind === 'landscape'), landscape(10_000), 'the landscape grid, intact');
+    assert.ok(net.metrics.steps.length <= 5000, 'the steps were thinned, the probes were not');
+  });
+
+  it('bounds probes per series (kind and layer) for a worker that sends too many, keeping the latest', async () => {
+    const file = path.join(dir, 'runs.json');
+    const s = new RunStore({ maxRuns: 10, file });
+    s.begin(info('flood'));
+    for (let k = 0; k < 3000; k++) {
+      s.appendMetrics('flood', { steps: steps(k, 1), epochs: [], histograms: [], probes: [weights(k, k % 2), landscape(k)] });
+    }
+    const live = s.get('flood')!.metrics.probes!;
+    assert.ok(live.length <= 2000, `live probes bounded: ${live.length}`);
+    s.finish('flood', done);
+    await s.persist();
+    const restored = new RunStore({ maxRuns: 10, file });
+    await restored.load();
+    const got = restored.get('flood')!.metrics.probes!;
+    for (const [kind, layer] of [['weights', 0], ['weights', 1], ['landscape', undefined]] as const) {
+      const series = got.filter((p) => p.kind === kind && (layer === undefined || ('layer' in p && p.layer === layer)));
+      assert.ok(series.length > 10 && series.length <= 50, `${kind} ${layer ?? ''}: ${series.length}`);
+      const steps_ = series.map((p) => p.step);
+      assert.deepEqual(steps_, [...steps_].sort((a, b) => a - b), 'in order');
+      assert.equal(steps_[steps_.length - 1], kind === 'landscape' ? 2999 : 2999 - ((2999 - (layer ?? 0)) % 2), 'the latest kept');
+    }
   });
 
   it('serializes concurrent saves so the newest state wins', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { WATCHDOG_DEFAULTS, WorkerRun, type WorkerRunOptions } from '../../../src/host/workerRun';
+import { WATCHDOG_DEFAULTS, WorkerRun, watchdogFromSetting, type WorkerRunOptions } from '../../../src/host/workerRun';
 import type { EngineEvent } from '../../../src/shared/protocol';
 import { fakeWorkerPath, startMessage } from './helpers';
 
@@ -119,6 +119,14 @@ describe('WorkerRun (fake worker)', function () {
       const end = await launch('complete', { watchdog: false }).run.done;
       assert.equal(end.kind, 'finished');
       assert.deepEqual(WATCHDOG_DEFAULTS, { setupMs: 120_000, stallMs: 60_000, factor: 10 });
+    });
+
+    it('maps the watchdogSeconds setting: 0 off, N s of silence, setup at least 120 s', () => {
+      assert.equal(watchdogFromSetting(0), false);
+      assert.deepEqual(watchdogFromSetting(60), WATCHDOG_DEFAULTS, 'the setting\'s default is the built-in default');
+      assert.deepEqual(watchdogFromSetting(5), { setupMs: 120_000, stallMs: 5000, factor: 10 });
+      assert.deepEqual(watchdogFromSetting(300), { setupMs: 600_000, stallMs: 300_000, factor: 10 });
+      for (const bad of [-1, Number.NaN, '30', undefined, null]) assert.deepEqual(watchdogFromSetting(bad), WATCHDOG_DEFAULTS, String(bad));
     });
   });
 });
