@@ -84,7 +84,8 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
     if (runStore.snapshots().length > 0) statusBar.reveal();
   });
   const docsUri = vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md');
-  const problems = new RunProblems(docsUri);
+  const problems = new RunProblems(docsUri, () => runStore.snapshots());
+  void loaded.then(() => problems.restoreOpen());
   const lenses = new ExperimentLenses(problems, { run: CMD_RUN, showPanel: CMD_SHOW, lrFind: CMD_LR_FIND, compare: CMD_COMPARE });
   let lastTarget: RunTarget | undefined;
   const landscapes = new NetLandscapes(path.join(context.extensionPath, 'dist', 'worker.js'));

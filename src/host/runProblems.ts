@@ -3,9 +3,11 @@
  * experiment-file field it concerns, with `source` "Optimizer Debugger", its stable code linked
  * to docs/diagnostics.md, and the severity the engine gave. A new run of the same file replaces
  * them; closing the file removes them. Ranges follow edits (they are recomputed from the pointer).
+ * After a window reload (or reopening the file) the file's latest finished run from the history
+ * speaks for it again, so its diagnoses and quick fixes come back with the editor.
  */
 import * as vscode from 'vscode';
-import type { Diagnosis, EngineEvent, Severity } from '../shared/protocol';
+import type { Diagnosis, EngineEvent, RunSnapshot, Severity } from '../shared/protocol';
 import { locatePointer } from './jsonPointer';
 import { DIAGNOSTIC_SOURCE, SPEC_CODE } from './specDiagnostics';
 
@@ -28,9 +30,14 @@ export class RunProblems implements vscode.Disposable {
   private readonly runUri = new Map<string, string>();
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly docsUri: vscode.Uri) {
+  constructor(
+    private readonly docsUri: vscode.Uri,
+    /** The stored runs, newest last (the run history). */
+    private readonly history: () => RunSnapshot[] = () => [],
+  ) {
     this.subscriptions = [
       this.collection,
+      vscode.workspace.onDidOpenTextDocument((doc) => this.restore(doc)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.clear(doc.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.byUri.has(e.document.uri.toString())) this.render(e.document);
@@ -65,6 +72,28 @@ export class RunProblems implements vscode.Disposable {
       if (!doc || !current || current.runId !== e.runId) return;
       current.diagnoses = e.diagnostics;
       this.render(doc);
+    }
+  }
+
+  /** Re-publishes the history's findings for every open file (call once the history has loaded). */
+  restoreOpen(): void {
+    for (const doc of vscode.workspace.textDocuments) this.restore(doc);
+  }
+
+  /** The file's latest finished run from the history, unless a run of this window already speaks for it. */
+  private restore(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    if (this.byUri.has(key)) return;
+    const source = sourceOf(doc);
+    const runs = this.history();
+    for (let i = runs.length - 1; i >= 0; i--) {
+      const r = runs[i];
+      if (r.info.source !== source || (r.info.variantIndex ?? 0) > 0) continue;
+      if (!r.summary || r.diagnostics.length === 0) return;
+      this.runUri.set(r.info.runId, key);
+      this.byUri.set(key, { runId: r.info.runId, diagnoses: r.diagnostics });
+      this.render(doc);
+      return;
     }
   }
 

@@ -22,7 +22,7 @@ export class LossView {
   private readonly smooth: ReturnType<typeof slider>;
 
   constructor(ui: UiState, setUi: (p: Partial<UiState>) => void) {
-    this.log = checkbox('Log scale', ui.logScale, (v) => setUi({ logScale: v }));
+    this.log = checkbox('Log scale', ui.logScale, (v) => setUi({ logScale: v }), 'Log scale for the loss');
     this.smooth = slider('Smoothing', ui.smoothing, { min: 0, max: 0.99, step: 0.01 }, (v) => setUi({ smoothing: v }));
     this.element = section('Loss', [this.smooth.root, this.log.root], this.chart.box);
     this.element.classList.add('wide');

@@ -33,7 +33,7 @@ export class GradNormView {
   private readonly log: ReturnType<typeof checkbox>;
 
   constructor(ui: UiState, setUi: (p: Partial<UiState>) => void) {
-    this.log = checkbox('Log scale', ui.gradLogScale, (v) => setUi({ gradLogScale: v }));
+    this.log = checkbox('Log scale', ui.gradLogScale, (v) => setUi({ gradLogScale: v }), 'Log scale for the gradient norm');
     this.element = section('Gradient norm', [this.log.root], this.chart.box);
   }
 

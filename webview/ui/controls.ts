@@ -10,8 +10,10 @@ export function section(title: string, controls: Node[], ...content: Node[]): HT
   );
 }
 
-export function checkbox(label: string, checked: boolean, onChange: (v: boolean) => void): { root: HTMLLabelElement; input: HTMLInputElement } {
+/** `accessibleName` tells same-looking controls apart for screen readers (e.g. "Log scale" on two charts). */
+export function checkbox(label: string, checked: boolean, onChange: (v: boolean) => void, accessibleName?: string): { root: HTMLLabelElement; input: HTMLInputElement } {
   const input = h('input', { type: 'checkbox' });
+  if (accessibleName) input.setAttribute('aria-label', accessibleName);
   input.checked = checked;
   input.addEventListener('change', () => onChange(input.checked));
   return { root: h('label', { class: 'control' }, input, label), input };
