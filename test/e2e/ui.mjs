@@ -206,6 +206,25 @@ export async function runUiTest({ context, port, folder, onLog, step }) {
       if (!/stopped/.test(badge)) throw new Error(`the interrupted run is not marked stopped: ${badge}`);
       await assertLossCurveDrawn(frame, step);
     });
+
+    await check('after a window reload the Problems pane still lists the last run\'s diagnosis', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^dead-relu\.optim\.json/ }).first().dblclick();
+      await page.locator('.tab.active', { hasText: 'dead-relu.optim.json' }).waitFor({ timeout: 15_000 });
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await runFromPalette(page, 'Optimizer Debugger: Run Optimization');
+      await page.locator('.statusbar-item', { hasText: /finished/ }).first().waitFor({ timeout: 60_000 });
+      await page.keyboard.press('Control+Shift+M');
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'dead-units' }).first().waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(1500); // the history is saved when the run ends
+      await page.reload();
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      // A background tab's document is loaded only when shown: bring the file's tab to the front.
+      await page.locator('.tab', { hasText: /^dead-relu\.optim\.json/ }).first().click({ timeout: 30_000 });
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'dead-units' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      step(`  Problems after reload: ${(await row.innerText()).replace(/\s+/g, ' ').slice(0, 100)}`);
+    });
   } catch (e) {
     // A failed check ends the sequence (later checks depend on it); anything else is a harness error.
     if (!(e instanceof StopChecks)) throw e;
