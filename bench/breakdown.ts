@@ -22,6 +22,7 @@ import { tf } from '../src/engine/tf';
 import { networkProblem } from '../src/engine/train/network';
 import { trainStep } from '../src/engine/train/step';
 import { stepSums, type StepSums } from '../src/engine/fused/heapStats';
+import { bareStep } from './engineTrial';
 import { fmt, median } from './stats';
 import { experimentFor, mnistIdxDir, stepsPerEpoch, type Workload } from './workloads';
 
@@ -63,16 +64,7 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
   const params = problem.params;
   const total = problem.totalSteps;
   const spe = stepsPerEpoch(w);
-  const bare = (s: number) => {
-    if (problem.fusedStep?.(optimizer, { step: s, epoch: 0, lr, update: true })) return;
-    const loss = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => problem.loss(s), params);
-      optimizer.step(params, params.map((p) => grads[p.name]), lr);
-      return value;
-    });
-    loss.dataSync();
-    loss.dispose();
-  };
+  const bare = bareStep(problem, optimizer, lr);
   const records: StepRecord[] = [];
   const full = (s: number) => records.push(trainStep(problem, optimizer, { step: s, epoch: 0, lr, update: true }));
   const components: Component[] = [];

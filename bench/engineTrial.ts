@@ -10,9 +10,10 @@
 import type { BackendPreference } from '../src/shared/protocol';
 import { selectBackend } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/data/load';
-import { createOptimizer } from '../src/engine/optimizers';
+import { createOptimizer, type Optimizer } from '../src/engine/optimizers';
 import { runExperiment } from '../src/engine/run';
 import { networkProblem } from '../src/engine/train/network';
+import type { Problem } from '../src/engine/train/problem';
 import { tf } from '../src/engine/tf';
 import { experimentFor, mnistIdxDir, stepsPerEpoch, type Workload } from './workloads';
 
@@ -30,19 +31,8 @@ export async function bareTrial(w: Workload, backend: BackendPreference, budgetS
   const problem = networkProblem(exp, ds, choice.name === 'wasm');
   const optimizer = createOptimizer(exp.optimizer);
   const lr = exp.optimizer.learningRate;
-  const params = problem.params;
   const maxSteps = stepsPerEpoch(w) - 1;
-  const step = (s: number) => {
-    // Small nets: the engine's fused JS step is its bare loop too (it computes the statistics anyway).
-    if (problem.fusedStep?.(optimizer, { step: s, epoch: 0, lr, update: true })) return;
-    const loss = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => problem.loss(s), params);
-      optimizer.step(params, params.map((p) => grads[p.name]), lr);
-      return value;
-    });
-    loss.dataSync();
-    loss.dispose();
-  };
+  const step = bareStep(problem, optimizer, lr);
   try {
     let s = 0;
     for (; s < WARM_STEPS; s++) step(s);
@@ -86,4 +76,22 @@ export async function instrumentedTrial(w: Workload, backend: BackendPreference,
   });
   if (summary.reason === 'error') throw new Error(`${w.id}: ${summary.message}`);
   return { steps: counted, seconds: (tEnd - t0) / 1000 };
+}
+
+/**
+ * One update with no instruments: loss, gradients, optimizer step and the one read-back of the
+ * loss ("diagnostics off"). Small nets take the engine's fused JS step, which is its bare loop too.
+ */
+export function bareStep(problem: Problem, optimizer: Optimizer, lr: number): (s: number) => void {
+  const params = problem.params;
+  return (s: number) => {
+    if (problem.fusedStep?.(optimizer, { step: s, epoch: 0, lr, update: true })) return;
+    const loss = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => problem.loss(s), params);
+      optimizer.step(params, params.map((p) => grads[p.name]), lr);
+      return value;
+    });
+    loss.dataSync();
+    loss.dispose();
+  };
 }

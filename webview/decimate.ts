@@ -24,18 +24,7 @@ export function decimateIndices(ys: ArrayLike<number>, maxPoints: number): numbe
     const start = 1 + Math.floor((b * interior) / buckets);
     const end = 1 + Math.floor(((b + 1) * interior) / buckets);
     if (end <= start) continue;
-    let minI = -1;
-    let maxI = -1;
-    let gapI = -1;
-    for (let i = start; i < end; i++) {
-      const v = ys[i];
-      if (!Number.isFinite(v)) {
-        if (gapI < 0) gapI = i;
-        continue;
-      }
-      if (minI < 0 || v < ys[minI]) minI = i;
-      if (maxI < 0 || v > ys[maxI]) maxI = i;
-    }
+    const { minI, maxI, gapI } = bucketExtremes(ys, start, end);
     const picked = new Set([minI, maxI, gapI].filter((i) => i >= 0));
     out.push(...[...picked].sort((a, b2) => a - b2));
   }
@@ -50,6 +39,23 @@ export function strideIndices(n: number, maxPoints: number): number[] {
   const out: number[] = [];
   for (let k = 0; k < max; k++) out.push(Math.round((k * (n - 1)) / (max - 1)));
   return [...new Set(out)];
+}
+
+/** Indices of the lowest and highest finite value in [start, end) and of its first non-finite one (−1: none). */
+function bucketExtremes(ys: ArrayLike<number>, start: number, end: number): { minI: number; maxI: number; gapI: number } {
+  let minI = -1;
+  let maxI = -1;
+  let gapI = -1;
+  for (let i = start; i < end; i++) {
+    const v = ys[i];
+    if (!Number.isFinite(v)) {
+      if (gapI < 0) gapI = i;
+    } else {
+      if (minI < 0 || v < ys[minI]) minI = i;
+      if (maxI < 0 || v > ys[maxI]) maxI = i;
+    }
+  }
+  return { minI, maxI, gapI };
 }
 
 function range(n: number): number[] {
@@ -70,18 +76,7 @@ export function halveIndices(ys: ArrayLike<number>): number[] {
   const out: number[] = [0];
   for (let start = 1; start < n - 1; start += 4) {
     const end = Math.min(n - 1, start + 4);
-    let minI = -1;
-    let maxI = -1;
-    let gapI = -1;
-    for (let i = start; i < end; i++) {
-      const v = ys[i];
-      if (!Number.isFinite(v)) {
-        if (gapI < 0) gapI = i;
-      } else {
-        if (minI < 0 || v < ys[minI]) minI = i;
-        if (maxI < 0 || v > ys[maxI]) maxI = i;
-      }
-    }
+    const { minI, maxI, gapI } = bucketExtremes(ys, start, end);
     const a = minI >= 0 ? minI : gapI;
     const b = gapI >= 0 ? gapI : maxI;
     if (a === b || b < 0) out.push(a);
