@@ -1,11 +1,17 @@
 /**
  * `npm run bench -- --breakdown`: what "diagnostics on" costs over a bare step, per component,
- * amortized over a whole run at the default collection frequency. Each component is timed by
- * itself in one process (so machine load hits the bare step and the component alike):
- * - step statistics: the work trainStep adds to a bare step, timed by itself (medians);
- * - histograms, symmetry snapshots, curvature estimates: timed calls × calls per run ÷ steps;
+ * amortized over a whole run at the default collection frequency, on the step the engine takes
+ * (the native BLAS step when the addon loads; OPTIMIZER_DEBUGGER_BLAS=off for tfjs alone). Each
+ * component is timed by itself in one process (so machine load hits the bare step and the
+ * component alike):
+ * - step statistics: on tfjs, the work trainStep adds to a bare step, timed by itself (medians);
+ *   on the BLAS step, the full step less the bare one, in alternating blocks (medians of pairs);
+ * - histograms, symmetry snapshots, curvature estimates: time per call (with the step after it,
+ *   less a step: the BLAS step writes θ to tfjs before a call and re-reads it after a probe moved
+ *   it) × the calls the run makes, found by replaying the engine's own cadences and budgets
+ *   (instruments/schedule.ts) over the run's steps at the measured step time;
  * - the coalescer and the diagnosis monitor: a whole run's records (the measured ones replayed,
- *   with epoch and histogram records at their rates) fed in 50 ms batches at the measured rate.
+ *   with epoch and histogram records at their steps) fed in 50 ms batches at the measured rate.
  * Epoch evaluations are left out, as in the steps/s table.
  */
 import type { BackendPreference, MetricsBatch, RunInfo, StepRecord } from '../src/shared/protocol';
@@ -14,14 +20,14 @@ import { selectBackend } from '../src/engine/backend';
 import { Coalescer } from '../src/engine/coalescer';
 import { loadDataset } from '../src/engine/data/load';
 import { CurvatureProbe } from '../src/engine/instruments/curvature';
-import { BUDGET_MIN_PARAMS, cadence, CURVATURE_BUDGET, instrumentPlan, SYMMETRY_BUDGET, TimeBudget } from '../src/engine/instruments/schedule';
+import { type Cadence, instrumentCadences } from '../src/engine/instruments/schedule';
 import { symmetryProbe } from '../src/engine/instruments/symmetry';
 import { createOptimizer } from '../src/engine/optimizers';
 import { streamFor } from '../src/engine/random';
 import { tf } from '../src/engine/tf';
 import { networkProblem } from '../src/engine/train/network';
 import { trainStep } from '../src/engine/train/step';
-import { stepSums, type StepSums } from '../src/engine/fused/heapStats';
+import { shareData, stepSums, type StepSums } from '../src/engine/fused/heapStats';
 import { bareStep } from './engineTrial';
 import { fmt, median } from './stats';
 import { experimentFor, mnistIdxDir, stepsPerEpoch, type Workload } from './workloads';
@@ -36,6 +42,8 @@ export interface Component {
 }
 
 export interface Breakdown {
+  /** The step the engine takes: 'tfjs', 'blas' (native BLAS) or 'js' (the fused small-net step). */
+  path: string;
   bareMsPerStep: number;
   totalSteps: number;
   components: Component[];
@@ -54,85 +62,127 @@ function timedMedian(n: number, f: () => void): number {
   return median(ms);
 }
 
-export async function breakdown(w: Workload, backend: BackendPreference, budgetS: number): Promise<Breakdown> {
-  const choice = await selectBackend(backend);
+/** The steps in [0, total] at which `c` lets a call of `callMs` through, with steps of `stepMs` (the engine's rules). */
+function replay(c: Cadence | undefined, total: number, stepMs: number, callMs: number): number[] {
+  const at: number[] = [];
+  if (!c) return at;
+  for (let k = 0; k <= total; k++) {
+    if (c.due(k, k === total, k * stepMs)) {
+      at.push(k);
+      c.spend(callMs);
+    }
+  }
+  return at;
+}
+
+/** `blas`: the native BLAS kernels when the addon loads (selectBackend's switch); false: tfjs and JS only. */
+export async function breakdown(w: Workload, backend: BackendPreference, budgetS: number, blas = true): Promise<Breakdown> {
+  const choice = await selectBackend(backend, [], blas);
   const exp = experimentFor(w);
   const ds = loadDataset(exp.data, { seed: exp.seed, baseDir: mnistIdxDir(), output: exp.model.output, warn: () => undefined });
   const problem = networkProblem(exp, ds, choice.name === 'wasm');
   const optimizer = createOptimizer(exp.optimizer);
   const lr = exp.optimizer.learningRate;
-  const params = problem.params;
   const total = problem.totalSteps;
   const spe = stepsPerEpoch(w);
   const bare = bareStep(problem, optimizer, lr);
   const records: StepRecord[] = [];
-  const full = (s: number) => records.push(trainStep(problem, optimizer, { step: s, epoch: 0, lr, update: true }));
+  // Steps stay in the first epoch (no evaluation in a bare loop either); the data wraps around.
+  let s = 0;
+  const next = () => s++ % (spe - 1);
+  const full = () => {
+    const r = trainStep(problem, optimizer, { step: next(), epoch: 0, lr, update: true });
+    records.push(r);
+    return r;
+  };
   const components: Component[] = [];
   try {
-    let s = 0;
-    for (; s < 5; s++) full(s);
+    for (let k = 0; k < 5; k++) full();
     // The bare step: medians of blocks (a load spike hits one block, not the figure).
     const bareMs: number[] = [];
     const t0 = performance.now();
-    while (s + BLOCK < spe - 1 && (bareMs.length < 6 || performance.now() - t0 < budgetS * 1000)) {
+    while (bareMs.length < 6 || (performance.now() - t0 < budgetS * 1000 && bareMs.length < 200)) {
       const t = performance.now();
-      for (let k = 0; k < BLOCK; k++) bare(s++);
+      for (let k = 0; k < BLOCK; k++) bare(next());
       bareMs.push((performance.now() - t) / BLOCK);
     }
     const bareMsPerStep = median(bareMs);
-    // What trainStep adds to a bare step: a clone of θ_t (shared data) and one pass per parameter
-    // (train/step.ts). Timed by itself: an A/B of whole steps drowns 0.05 ms in the steps' noise.
-    const sums: StepSums = { grad: 0, diff: 0, before: 0 };
-    const statsMs = timedMedian(200, () =>
-      tf.tidy(() => {
-        const before = params.map((p) => p.clone());
-        params.forEach((p, i) => stepSums(before[i], p, before[i], sums));
-      }),
-    );
-    // Small nets: the fused step computes its statistics in the bare loop too (engine/fused/).
-    const fused = problem.fusedStep?.(optimizer, { step: s, epoch: 0, lr, update: false }) !== undefined;
-    const stats = fused ? 0 : statsMs;
-    components.push({ name: fused ? 'step statistics (inside the fused step)' : 'step statistics (norms, update ratios)', msPerCall: stats, callsPerRun: total, msPerStep: stats });
-    full(s++);
+    const path = problem.stepPath;
+    let stats = 0;
+    let statsName = 'step statistics (inside the fused step)';
+    if (path === 'tfjs') {
+      // What trainStep adds to a bare step: tensors sharing θ_t's data and one pass per parameter
+      // (train/step.ts). Timed by itself: an A/B of whole steps drowns 0.05 ms in the steps' noise.
+      const params = problem.params;
+      const sums: StepSums = { grad: 0, diff: 0, before: 0 };
+      stats = timedMedian(200, () =>
+        tf.tidy(() => {
+          const before = params.map(shareData);
+          params.forEach((p, i) => stepSums(before[i], p, before[i], sums));
+        }),
+      );
+      statsName = 'step statistics (norms, update ratios)';
+    } else if (path === 'blas') {
+      // The BLAS step with its statistics less the same step without (fused/blasStep.ts), block by block.
+      const diffs: number[] = [];
+      const t1 = performance.now();
+      while (diffs.length < 20 || (performance.now() - t1 < budgetS * 1000 && diffs.length < 200)) {
+        let t = performance.now();
+        for (let k = 0; k < BLOCK / 2; k++) full();
+        const withStats = performance.now() - t;
+        t = performance.now();
+        for (let k = 0; k < BLOCK / 2; k++) problem.bareFusedStep(optimizer, { step: next(), epoch: 0, lr, update: true });
+        diffs.push((withStats - (performance.now() - t)) / (BLOCK / 2));
+      }
+      stats = Math.max(0, median(diffs));
+      statsName = 'step statistics (native sums: full − bare BLAS step)';
+    }
+    components.push({ name: statsName, msPerCall: stats, callsPerRun: total, msPerStep: stats });
+    // What trainStep takes: the instruments' budgets are shares of it.
+    const stepMs = bareMsPerStep + stats;
 
-    const plan = instrumentPlan(exp, problem);
-    const timed = (n: number, f: (i: number) => void): number => {
-      f(-1); // warm-up: first calls compile kernels and allocate
-      const t = performance.now();
-      for (let i = 0; i < n; i++) f(i);
-      return (performance.now() - t) / n;
-    };
     const add = (name: string, msPerCall: number, callsPerRun: number) =>
       components.push({ name, msPerCall, callsPerRun, msPerStep: (msPerCall * callsPerRun) / total });
-    add('activation histograms', timed(5, (i) => problem.histograms?.(s + i)), plan.histograms);
-    // The planned calls (+ the final one) that the run's time budget lets through at this cost.
-    const allowed = (share: number, planned: number, ms: number): number => {
-      const perStep = bareMsPerStep + components.reduce((a, c) => a + c.msPerStep, 0);
-      const budget = problem.paramCount >= BUDGET_MIN_PARAMS ? new TimeBudget(share) : undefined;
-      let calls = 0;
-      for (const at of [...cadence(total, planned - 1), total]) {
-        if (budget && !budget.affordable(at * perStep + calls * ms)) continue;
-        budget?.spend(ms);
-        calls++;
+    // A call and the step after it, less a step (medians); one warm-up call (kernels compile, buffers allocate).
+    const perCall = (n: number, f: () => void): number => {
+      f();
+      full();
+      const ms: number[] = [];
+      for (let i = 0; i < n; i++) {
+        let t = performance.now();
+        f();
+        full();
+        const withCall = performance.now() - t;
+        t = performance.now();
+        full();
+        ms.push(withCall - (performance.now() - t));
       }
-      return calls;
+      return Math.max(0, median(ms));
     };
-    if (plan.symmetry > 0) {
-      const ms = timed(3, (i) => symmetryProbe(params, s + i));
-      const calls = allowed(SYMMETRY_BUDGET, plan.symmetry, ms);
-      add(`symmetry + weights snapshot, ${calls} of ${plan.symmetry} planned`, ms, calls);
+    const plan = instrumentCadences(exp, problem);
+    let histogramSteps: number[] = [];
+    if (plan.histograms) {
+      const ms = perCall(7, () => problem.histograms?.(s));
+      histogramSteps = replay(plan.histograms, total, stepMs, ms);
+      add(`activation histograms, ${histogramSteps.length} of ${plan.histograms.plannedCalls} planned`, ms, histogramSteps.length);
     }
-    if (plan.curvature > 0) {
+    if (plan.symmetry) {
+      const ms = perCall(5, () => symmetryProbe(problem.params, s));
+      const calls = replay(plan.symmetry, total, stepMs, ms).length;
+      add(`symmetry + weights snapshot, ${calls} of ${plan.symmetry.plannedCalls} planned`, ms, calls);
+    }
+    if (plan.curvature) {
       const probe = new CurvatureProbe(problem, streamFor(exp.seed, 'curvature'));
-      const ms = timed(2, (i) => probe.measure(s + i, 0));
-      const calls = allowed(CURVATURE_BUDGET, plan.curvature, ms);
-      add(`curvature (Hessian eigenvalues), ${calls} of ${plan.curvature} planned`, ms, calls);
+      const ms = perCall(2, () => probe.measure(s, 0));
+      const calls = replay(plan.curvature, total, stepMs, ms).length;
+      add(`curvature (Hessian eigenvalues), ${calls} of ${plan.curvature.plannedCalls} planned`, ms, calls);
       probe.dispose();
     }
 
     // Coalescer + monitor over a whole run's worth of records at the measured "on" rate.
     const onMs = bareMsPerStep + components.reduce((a, c) => a + c.msPerStep, 0);
     const hists = problem.histograms?.(s) ?? [];
+    const histogramAt = new Set(histogramSteps);
     const info: RunInfo = {
       runId: 'bench', name: w.id, source: w.id, kind: 'network', optimizer: exp.optimizer.name, backend: choice,
       paramCount: problem.paramCount, totalSteps: total, layers: problem.layerLabels, startedAt: Date.now(), trainSize: ds.nTrain,
@@ -145,19 +195,19 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
       monitor.ingest(b);
       monitorMs += performance.now() - t;
     }, () => clock);
-    const t1 = performance.now();
+    const t2 = performance.now();
     for (let k = 0; k < total; k++) {
       const r = records[k % records.length];
       coalescer.step({ ...r, step: k, epoch: Math.floor(k / spe) });
-      if (k % plan.histogramEvery === 0) coalescer.histograms(hists.map((h) => ({ ...h, step: k })));
+      if (histogramAt.has(k)) coalescer.histograms(hists.map((h) => ({ ...h, step: k })));
       if ((k + 1) % spe === 0) coalescer.epoch({ epoch: Math.floor(k / spe), step: k + 1, trainLoss: r.loss, trainAccuracy: 0.1 });
       clock += onMs;
     }
     coalescer.flush();
-    const feedMs = performance.now() - t1 - monitorMs;
+    const feedMs = performance.now() - t2 - monitorMs;
     add('diagnosis monitor (detectors)', monitorMs / total, total);
     add('coalescer (records, batches)', feedMs / total, total);
-    return { bareMsPerStep, totalSteps: total, components };
+    return { path, bareMsPerStep, totalSteps: total, components };
   } finally {
     optimizer.dispose();
     problem.dispose();
@@ -165,7 +215,7 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
 }
 
 export function breakdownRows(id: string, b: Breakdown): string[][] {
-  const rows = [[id, `bare step ${b.bareMsPerStep.toFixed(3)} ms`, '', '', '']];
+  const rows = [[`${id} (${b.path} step)`, `bare step ${b.bareMsPerStep.toFixed(3)} ms`, '', '', '']];
   let sum = 0;
   for (const c of b.components) {
     sum += c.msPerStep;

@@ -1,7 +1,8 @@
 /**
  * One timed trial of a workload on the current engine, with diagnostics off or on:
  * - off: a bare loop over the engine's own model, loss and optimizer (gradients, update, the loss
- *   read back), like the PyTorch loop; small nets take the fused JS step (engine/fused/);
+ *   read back), like the PyTorch loop; small nets take the fused JS step (engine/fused/), bigger
+ *   ones with `blas` the BLAS step without its statistics;
  * - on: `runExperiment` itself, i.e. per-step norms and ratios with one read-back, histograms at
  *   their default rate, the coalescer and the DiagnosisMonitor. Timed from inside `shouldStop`,
  *   which the loop polls once per step, so set-up and the final evaluation are not counted.
@@ -12,7 +13,7 @@ import { selectBackend } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/data/load';
 import { createOptimizer, type Optimizer } from '../src/engine/optimizers';
 import { runExperiment } from '../src/engine/run';
-import { networkProblem } from '../src/engine/train/network';
+import { networkProblem, type NetworkProblem } from '../src/engine/train/network';
 import type { Problem } from '../src/engine/train/problem';
 import { tf } from '../src/engine/tf';
 import { experimentFor, mnistIdxDir, stepsPerEpoch, type Workload } from './workloads';
@@ -24,8 +25,9 @@ export interface Trial {
 
 const WARM_STEPS = 5;
 
-export async function bareTrial(w: Workload, backend: BackendPreference, budgetS: number): Promise<Trial> {
-  const choice = await selectBackend(backend);
+/** `blas`: the native BLAS kernels when the addon loads (selectBackend's switch); false: tfjs and JS only. */
+export async function bareTrial(w: Workload, backend: BackendPreference, budgetS: number, blas = false): Promise<Trial> {
+  const choice = await selectBackend(backend, [], blas);
   const exp = experimentFor(w);
   const ds = loadDataset(exp.data, { seed: exp.seed, baseDir: mnistIdxDir(), output: exp.model.output, warn: () => undefined });
   const problem = networkProblem(exp, ds, choice.name === 'wasm');
@@ -49,7 +51,7 @@ export async function bareTrial(w: Workload, backend: BackendPreference, budgetS
   }
 }
 
-export async function instrumentedTrial(w: Workload, backend: BackendPreference, budgetS: number): Promise<Trial> {
+export async function instrumentedTrial(w: Workload, backend: BackendPreference, budgetS: number, blas = false): Promise<Trial> {
   const exp = experimentFor(w);
   const maxSteps = stepsPerEpoch(w) - 1;
   let polls = 0;
@@ -61,6 +63,7 @@ export async function instrumentedTrial(w: Workload, backend: BackendPreference,
     source: w.id,
     baseDir: mnistIdxDir(),
     backend,
+    blas,
     flushMs: 50,
     emit: () => undefined,
     shouldStop: () => {
@@ -80,12 +83,14 @@ export async function instrumentedTrial(w: Workload, backend: BackendPreference,
 
 /**
  * One update with no instruments: loss, gradients, optimizer step and the one read-back of the
- * loss ("diagnostics off"). Small nets take the engine's fused JS step, which is its bare loop too.
+ * loss ("diagnostics off"). Small nets take the engine's fused JS step, which is its bare loop too;
+ * the BLAS step has a bare form without its statistics.
  */
-export function bareStep(problem: Problem, optimizer: Optimizer, lr: number): (s: number) => void {
+export function bareStep(problem: Problem & Partial<Pick<NetworkProblem, 'bareFusedStep'>>, optimizer: Optimizer, lr: number): (s: number) => void {
   const params = problem.params;
   return (s: number) => {
-    if (problem.fusedStep?.(optimizer, { step: s, epoch: 0, lr, update: true })) return;
+    const input = { step: s, epoch: 0, lr, update: true };
+    if (problem.bareFusedStep ? problem.bareFusedStep(optimizer, input) !== undefined : problem.fusedStep?.(optimizer, input)) return;
     const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => problem.loss(s), params);
       optimizer.step(params, params.map((p) => grads[p.name]), lr);

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: training steps/s of the engine per backend (diagnostics off and on) beside
- * PyTorch CPU on the same workloads, the panel pipeline at 1,000 steps/s, and memory over a long
- * run. Alternatives are interleaved round by round (so drift on a shared machine hits all of them
+ * `npm run bench`: training steps/s of the engine per backend (diagnostics off and on), on tfjs
+ * alone and with the native BLAS kernels (engine/native/) when the addon loads, beside PyTorch CPU
+ * on the same workloads, the panel pipeline at 1,000 steps/s, and memory over a long run.
+ * Alternatives are interleaved round by round (so drift on a shared machine hits all of them
  * alike) and each figure is the median of the rounds. A benchmark, not a test: nothing asserts.
  *
  *   npm run bench                      # everything, 5 rounds
@@ -9,14 +10,16 @@
  *   npm run bench -- --breakdown --backends wasm --only mnist   # what diagnostics cost, per component
  */
 import type { BackendPreference } from '../src/shared/protocol';
-import { tryCandidate } from '../src/engine/backend';
+import { blasShortName, tryCandidate } from '../src/engine/backend';
+import { FusedStepper } from '../src/engine/fused/step';
+import { loadNativeKernels } from '../src/engine/native/load';
 import { breakdown, breakdownRows } from './breakdown';
 import { bareTrial, instrumentedTrial, type Trial } from './engineTrial';
 import { longRun } from './memory';
 import { panelPipeline } from './panel';
 import { fmt, median, table } from './stats';
 import { TorchReference } from './torch';
-import { cleanUpData, stepsPerEpoch, WORKLOADS } from './workloads';
+import { cleanUpData, stepsPerEpoch, WORKLOADS, type Workload } from './workloads';
 
 interface Args {
   rounds: number;
@@ -44,6 +47,19 @@ function parseArgs(argv: string[]): Args {
 
 const rate = (t: Trial) => t.steps / t.seconds;
 
+/** One engine configuration of the table: a tfjs backend, with or without the native BLAS kernels. */
+interface Engine {
+  backend: BackendPreference;
+  blas: boolean;
+  label: string;
+}
+
+/** Small nets take the fused JS step whatever the kernels: a BLAS row would repeat the plain one. */
+function takesBlas(w: Workload): boolean {
+  const layers = w.sizes.slice(1).map((nOut, i) => ({ nIn: w.sizes[i], nOut, activation: 'relu' as const }));
+  return !FusedStepper.worthIt(layers, w.batch);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const notes: string[] = [];
@@ -63,8 +79,16 @@ async function main(): Promise<void> {
       notes.push(`PyTorch reference: torch ${t.version}, BLAS ${t.blas}, 1 thread`);
     }
   }
+  const native = loadNativeKernels();
+  if (native.kernels) notes.push(`native BLAS: ${native.kernels.library}, 1 thread (rows "<backend> + ${blasShortName(native.kernels.library)}")`);
+  else notes.push(`native BLAS: skipped (${native.why ?? 'unknown reason'})`);
   notes.push(`node ${process.version}, ${require('os').cpus()[0]?.model ?? '?'} ×${require('os').cpus().length}`);
   console.log(notes.join('\n'));
+  const engines: Engine[] = backends.flatMap((b) => [
+    { backend: b, blas: false, label: b },
+    ...(native.kernels ? [{ backend: b, blas: true, label: `${b} + ${blasShortName(native.kernels.library)}` }] : []),
+  ]);
+  const enginesFor = (w: Workload) => engines.filter((e) => !e.blas || takesBlas(w));
 
   const workloads = WORKLOADS.filter((w) => !args.only || w.id.includes(args.only));
   if (args.breakdown) {
@@ -85,9 +109,9 @@ async function main(): Promise<void> {
       process.stderr.write(`round ${round}/${args.rounds}…\n`);
       for (const w of workloads) {
         if (torch) record(`${w.id}|torch`, await torch.trial(w, args.budget, stepsPerEpoch(w) - 1));
-        for (const b of backends) {
-          record(`${w.id}|${b}|off`, await bareTrial(w, b, args.budget));
-          record(`${w.id}|${b}|on`, await instrumentedTrial(w, b, args.budget));
+        for (const e of enginesFor(w)) {
+          record(`${w.id}|${e.label}|off`, await bareTrial(w, e.backend, args.budget, e.blas));
+          record(`${w.id}|${e.label}|on`, await instrumentedTrial(w, e.backend, args.budget, e.blas));
         }
       }
     }
@@ -96,13 +120,13 @@ async function main(): Promise<void> {
     for (const w of workloads) {
       const ref = median(results.get(`${w.id}|torch`) ?? []);
       if (torch) rows.push([w.id, 'pytorch cpu', fmt(ref), '', '', '1.00×']);
-      for (const b of backends) {
-        const off = median(results.get(`${w.id}|${b}|off`) ?? []);
-        const on = median(results.get(`${w.id}|${b}|on`) ?? []);
-        rows.push([w.id, b, fmt(off), fmt(on), `${fmt((off / on - 1) * 100, 1)} %`, torch ? `${fmt(on / ref, 2)}×` : '–']);
+      for (const e of enginesFor(w)) {
+        const off = median(results.get(`${w.id}|${e.label}|off`) ?? []);
+        const on = median(results.get(`${w.id}|${e.label}|on`) ?? []);
+        rows.push([w.id, e.label, fmt(off), fmt(on), `${fmt((off / on - 1) * 100, 1)} %`, torch ? `${fmt(on / ref, 2)}×` : '–']);
       }
     }
-    console.log(`\nTraining steps/s, median of ${args.rounds} interleaved rounds (off: bare loop; on: runExperiment with every instrument and the diagnosis monitor; overhead = extra time per step)\n`);
+    console.log(`\nTraining steps/s, median of ${args.rounds} interleaved rounds (off: bare loop; on: runExperiment with every instrument and the diagnosis monitor; overhead = extra time per step; "+ <BLAS>": dense layers on the native BLAS, off = its step without statistics; small nets take the fused JS step either way, so they have no BLAS row)\n`);
     console.log(table(rows));
   } else torch?.stop();
 

@@ -1,8 +1,9 @@
 // One build for the four bundles: extension host (node, `vscode` external), training worker,
 // webview (browser iife) and CLI. Also copies the tfjs WASM binaries next to the bundles, since
-// the WASM backend loads them from disk at run time (setWasmPaths).
+// the WASM backend loads them from disk at run time (setWasmPaths), and the native BLAS addon
+// into dist/native/ when it was built (engine/native/load.ts looks for it there).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,7 +59,23 @@ function copyWasm() {
   }
 }
 
+/** The addon is optional (scripts/build-native.mjs): without it, no stale copy may stay behind. */
+function copyNative() {
+  const from = join(root, 'native/build/Release/optdbg_native.node');
+  const dir = join(root, 'dist/native');
+  if (!existsSync(from)) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  mkdirSync(dir, { recursive: true });
+  // Copy then rename: a running worker has the old file mapped, and overwriting it in place crashes it.
+  const tmp = join(dir, `optdbg_native.node.${process.pid}.tmp`);
+  copyFileSync(from, tmp);
+  renameSync(tmp, join(dir, 'optdbg_native.node'));
+}
+
 copyWasm();
+copyNative();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the offline VS Code test harness needs: Debian's Chromium and ripgrep, and
 # code-server (VS Code 1.100) from npm into a cache folder outside the extension's dependencies.
+# Also what the native BLAS addon needs (scripts/build-native.mjs, run by `npm ci`): a C
+# toolchain, make and Python for node-gyp, and OpenBLAS at run time, as numpy/PyTorch users have.
 # Idempotent: a second run with everything in place does nothing.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,6 +15,9 @@ command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 dpkg -s build-essential >/dev/null 2>&1 || need_apt+=(build-essential)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+# The runtime BLAS only: the addon dlopens it, so no -dev package (no cblas.h) is needed.
+{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep 'libopenblas\.so\.0 ' >/dev/null || need_apt+=(libopenblas0-pthread)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup-e2e: apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

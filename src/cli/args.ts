@@ -8,9 +8,9 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'examples'; json: boolean }
-  | { kind: 'run'; target: string; json: boolean; trace?: string; backend: BackendPreference; quiet: boolean; failOn?: FailOn }
-  | { kind: 'lr-find'; target: string; json: boolean; backend: BackendPreference; quiet: boolean; minLr: number; maxLr: number; steps: number }
-  | { kind: 'landscape'; target: string; json: boolean; out?: string; backend: BackendPreference; quiet: boolean };
+  | { kind: 'run'; target: string; json: boolean; trace?: string; backend: BackendPreference; blas: boolean; quiet: boolean; failOn?: FailOn }
+  | { kind: 'lr-find'; target: string; json: boolean; backend: BackendPreference; blas: boolean; quiet: boolean; minLr: number; maxLr: number; steps: number }
+  | { kind: 'landscape'; target: string; json: boolean; out?: string; backend: BackendPreference; blas: boolean; quiet: boolean };
 
 /** `--fail-on`: the least severe diagnosis that makes the exit code non-zero (CI use). */
 export type FailOn = 'warning' | 'error';
@@ -20,8 +20,8 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage:
   optimizer-debugger run <file.optim.json | example-id> [options]
-  optimizer-debugger lr-find <file.optim.json | example-id> [--min A] [--max B] [--steps N] [--json] [--backend B]
-  optimizer-debugger landscape <file.optim.json | example-id> [--json] [--out FILE] [--backend B]
+  optimizer-debugger lr-find <file.optim.json | example-id> [--min A] [--max B] [--steps N] [--json] [--backend B] [--no-blas]
+  optimizer-debugger landscape <file.optim.json | example-id> [--json] [--out FILE] [--backend B] [--no-blas]
   optimizer-debugger examples [--json]
   optimizer-debugger --help | --version
 
@@ -30,6 +30,8 @@ Run options:
   --trace FILE         write every step's loss (and, for objectives, the point) to FILE as JSON;
                        a compare file adds "variants": [{ "name", "steps" }] (one trace per variant)
   --backend B          auto | node-gpu | node | wasm | cpu (default auto)
+  --no-blas            dense layers on tfjs only, not on the machine's BLAS (OpenBLAS, MKL, ...)
+                       through the native addon; OPTIMIZER_DEBUGGER_BLAS=off does the same
   --quiet, -q          no progress output
   --fail-on LEVEL      warning | error: exit with code 3 when a diagnosis at least this severe is found
 
@@ -53,7 +55,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   const valued = new Set(['--trace', '--backend', '--fail-on', '--min', '--max', '--steps', '--out']);
-  const known = new Set(['--json', '--quiet', '-q', '--help', '-h', '--version', '-V', ...valued]);
+  const known = new Set(['--json', '--quiet', '-q', '--no-blas', '--help', '-h', '--version', '-V', ...valued]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
@@ -88,7 +90,7 @@ export function parseArgs(argv: readonly string[]): Command {
 
   if (command === 'examples') {
     if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-    for (const f of ['--trace', '--backend', '--fail-on']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'run'`);
+    for (const f of ['--trace', '--backend', '--fail-on', '--no-blas']) if (flags.has(f)) throw new UsageError(`option ${f} only applies to 'run'`);
     return { kind: 'examples', json };
   }
   if (command === 'lr-find') return lrFindCommand(rest, flags, json);
@@ -114,6 +116,7 @@ export function parseArgs(argv: readonly string[]): Command {
     json,
     trace: typeof trace === 'string' ? trace : undefined,
     backend,
+    blas: !flags.has('--no-blas'),
     quiet: flags.has('--quiet') || flags.has('-q'),
     ...(typeof failFlag === 'string' ? { failOn: failFlag as FailOn } : {}),
   };
@@ -132,7 +135,7 @@ function landscapeCommand(rest: string[], flags: Map<string, string | true>, jso
   if (rest.length !== 1) throw new UsageError('landscape takes one experiment file or example id');
   for (const f of ['--trace', '--fail-on', '--min', '--max', '--steps']) if (flags.has(f)) throw new UsageError(`option ${f} does not apply to 'landscape'`);
   const out = flags.get('--out');
-  return { kind: 'landscape', target: rest[0], json, backend: backendOf(flags), quiet: flags.has('--quiet') || flags.has('-q'), ...(typeof out === 'string' ? { out } : {}) };
+  return { kind: 'landscape', target: rest[0], json, backend: backendOf(flags), blas: !flags.has('--no-blas'), quiet: flags.has('--quiet') || flags.has('-q'), ...(typeof out === 'string' ? { out } : {}) };
 }
 
 function lrFindCommand(rest: string[], flags: Map<string, string | true>, json: boolean): Command {
@@ -148,5 +151,5 @@ function lrFindCommand(rest: string[], flags: Map<string, string | true>, json: 
   const minLr = number('--min', 1e-6, (v) => v > 0, 'a number > 0');
   const maxLr = number('--max', 10, (v) => v > minLr, `a number > --min (${minLr})`);
   const steps = number('--steps', 100, (v) => Number.isInteger(v) && v >= 5 && v <= 100_000, 'an integer in [5, 100000]');
-  return { kind: 'lr-find', target: rest[0], json, backend: backendOf(flags), quiet: flags.has('--quiet') || flags.has('-q'), minLr, maxLr, steps };
+  return { kind: 'lr-find', target: rest[0], json, backend: backendOf(flags), blas: !flags.has('--no-blas'), quiet: flags.has('--quiet') || flags.has('-q'), minLr, maxLr, steps };
 }

@@ -43,6 +43,7 @@ export async function landscapeCommand(args: LandscapeArgs, io: CliIO): Promise<
       source: loaded.source,
       baseDir: loaded.baseDir,
       backend: args.backend,
+      blas: args.blas,
       shouldStop: () => io.interrupted(),
       emit: (e) => {
         if (e.type === 'parameters') params = e;
@@ -80,7 +81,7 @@ export async function landscapeCommand(args: LandscapeArgs, io: CliIO): Promise<
   let records: LandscapeRecord[] | undefined;
   try {
     records = await runNetLandscape(
-      { experiment: exp, baseDir: loaded.baseDir, backend: args.backend, initial: p.initial, final: p.final, step: p.step },
+      { experiment: exp, baseDir: loaded.baseDir, backend: args.backend, blas: args.blas, initial: p.initial, final: p.final, step: p.step },
       { shouldStop: () => io.interrupted(), progress: (done) => show && progress.update(done, undefined) },
     );
   } finally {

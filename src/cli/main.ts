@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       case 'landscape':
         return await landscapeCommand(cmd, io);
       case 'lr-find':
-        return await runCommand({ target: cmd.target, json: cmd.json, backend: cmd.backend, quiet: cmd.quiet }, io, {
+        return await runCommand({ target: cmd.target, json: cmd.json, backend: cmd.backend, blas: cmd.blas, quiet: cmd.quiet }, io, {
           minLr: cmd.minLr,
           maxLr: cmd.maxLr,
           steps: cmd.steps,

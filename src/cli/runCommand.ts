@@ -24,6 +24,8 @@ export interface RunArgs {
   json: boolean;
   trace?: string;
   backend: BackendPreference;
+  /** Dense layers on the native BLAS when available (`--no-blas`: false); absent: true. */
+  blas?: boolean;
   quiet: boolean;
   failOn?: FailOn;
 }
@@ -100,6 +102,7 @@ export async function runCommand(args: RunArgs, io: CliIO, lrFind?: LrFindSpec):
       source: loaded.source,
       baseDir: loaded.baseDir,
       backend: args.backend,
+      blas: args.blas,
       shouldStop: () => io.interrupted(),
       emit: onEvent,
     });

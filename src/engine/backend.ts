@@ -3,11 +3,15 @@
  * optional: their installer downloads libtensorflow, so they are never dependencies; we load them
  * with a runtime `require` (esbuild leaves them external) from the extension's node_modules or
  * from folders the user configures. Otherwise WASM, otherwise the pure-JS CPU backend.
+ * Independently of the tfjs backend, dense layers may run on a native BLAS (./native/): the
+ * choice says which BLAS, or why none.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendPreference } from '../shared/protocol';
+import { useNativeKernels } from './native/kernels';
+import { blasEnvOff, loadNativeKernels, type NativeLoad } from './native/load';
 import { tf } from './tf';
 
 export type Candidate = 'node-gpu' | 'node' | 'wasm' | 'cpu';
@@ -39,8 +43,43 @@ const NATIVE_PACKAGE: Record<'node-gpu' | 'node', string> = {
 export async function selectBackend(
   pref: BackendPreference,
   nodeModulesPaths: string[] = [],
+  blas = true,
 ): Promise<BackendChoice> {
-  return chooseBackend(pref, (c) => tryCandidate(c, nodeModulesPaths));
+  const choice = await chooseBackend(pref, (c) => tryCandidate(c, nodeModulesPaths));
+  return withNativeBlas(choice, blas);
+}
+
+/**
+ * Makes the native BLAS kernels current (or none) and says so in the choice: `blas` is the user's
+ * switch (setting `optimizerDebugger.nativeBlas`, CLI `--no-blas`); OPTIMIZER_DEBUGGER_BLAS=off
+ * turns them off too. `load` is the loader (tests pass their own).
+ */
+export function withNativeBlas(
+  choice: BackendChoice,
+  blas: boolean,
+  load: () => NativeLoad = loadNativeKernels,
+  env: { OPTIMIZER_DEBUGGER_BLAS?: string } = process.env,
+): BackendChoice {
+  const value = env.OPTIMIZER_DEBUGGER_BLAS;
+  const off = !blas ? 'native BLAS turned off' : blasEnvOff(value) ? `native BLAS off (OPTIMIZER_DEBUGGER_BLAS=${value})` : undefined;
+  if (off) {
+    useNativeKernels(undefined);
+    return { ...choice, reason: `${choice.reason}; ${off}` };
+  }
+  const { kernels, why } = load();
+  useNativeKernels(kernels);
+  if (!kernels) return { ...choice, reason: `${choice.reason}; no native BLAS (${why ?? 'unknown reason'})` };
+  return {
+    ...choice,
+    label: `${choice.label} + ${blasShortName(kernels.library)}`,
+    reason: `${choice.reason}; dense layers on ${kernels.library}`,
+    blas: kernels.library,
+  };
+}
+
+/** "OpenBLAS 0.3.21 Haswell (libopenblas.so.0)" → "OpenBLAS": the status bar has little room. */
+export function blasShortName(library: string): string {
+  return library.split(' ')[0] || 'BLAS';
 }
 
 /** The fallback ladder itself, with the way of trying one rung passed in (tests fake failures). */

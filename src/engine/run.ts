@@ -42,6 +42,8 @@ export interface RunOptions {
   backend: BackendPreference;
   /** Extra places to look for optional @tensorflow/tfjs-node(-gpu). */
   nodeModulesPaths?: string[];
+  /** Dense layers on the native BLAS when available (default true; CLI --no-blas, setting nativeBlas). */
+  blas?: boolean;
   /** Polled every step; true ⇒ end with reason 'stopped' promptly. */
   shouldStop: () => boolean;
   /** 'started' once, coalesced 'metrics' batches, 'log', then 'finished' (or 'failed'). */
@@ -74,7 +76,7 @@ async function runSingle(exp: Experiment, opts: RunOptions): Promise<RunSummary>
   let coalescer: Coalescer | undefined;
   let instruments: Instruments | undefined;
   try {
-    const backend = await selectBackend(opts.backend, opts.nodeModulesPaths ?? []);
+    const backend = await selectBackend(opts.backend, opts.nodeModulesPaths ?? [], opts.blas ?? true);
     log('info', `backend: ${backend.label} (${backend.reason})`);
     const { problem: p, dataset, experiment } = setUp(exp, opts, backend, (m) => log('warn', m));
     problem = p;
@@ -110,8 +112,8 @@ async function runSingle(exp: Experiment, opts: RunOptions): Promise<RunSummary>
       report(monitor.ingest(batch));
     });
     coalescer = c;
-    // Diagnostic instruments (symmetry, curvature, gradient checks) at a low cadence.
-    instruments = new Instruments(effective, p, (r) => c.probe(r), (m) => log('warn', m));
+    // Histograms, symmetry, curvature, gradient checks: at a low cadence, on large nets within a share of the step time.
+    instruments = new Instruments(effective, p, c, (m) => log('warn', m));
     // θ₀ for the on-demand loss landscape (netLandscape/): small networks only.
     const initial = exp.kind === 'network' && p.paramCount <= LANDSCAPE_MAX_PARAMS ? snapshotParams(p.params) : undefined;
     const summary = await loop(exp, p, optimizer, c, opts, t0, instruments);
@@ -193,7 +195,6 @@ async function loop(
   const spe = problem.stepsPerEpoch;
   const totalEpochs = Math.max(1, Math.ceil(total / spe));
   const evalEvery = Math.max(1, Math.ceil(totalEpochs / MAX_EVALUATIONS));
-  const histEvery = exp.training.histogramEvery > 0 ? exp.training.histogramEvery : Math.max(1, Math.round(total / 100));
   // Objectives record epoch 0 (protocol) but schedule by step (an epoch is one step there).
   const epochOf = (step: number) => (problem.tracksPoint ? 0 : Math.floor(step / spe));
   const lrAt = (step: number) =>
@@ -219,9 +220,10 @@ async function loop(
       message = `stopped after ${step} of ${total} steps`;
       break;
     }
-    if (step % histEvery === 0) emitHistograms(problem, out, step);
     instruments?.at(step);
+    const t = performance.now();
     const rec = trainStep(problem, optimizer, { step, epoch: epochOf(step), lr: lrAt(step), update: true });
+    instruments?.stepTime(performance.now() - t);
     out.step(rec);
     last = rec;
     const bad = divergence(rec);
@@ -242,7 +244,6 @@ async function loop(
 
   if (reason === 'completed') {
     // The measurement at θ_T, after the last update (objectives: the final point).
-    emitHistograms(problem, out, step);
     instruments?.at(step, true);
     last = trainStep(problem, optimizer, {
       step,
@@ -268,12 +269,6 @@ async function loop(
     current = [v[0], v[1]];
   }
   return summarize(exp, reason, message, step, last, final, current, t0);
-}
-
-function emitHistograms(problem: Problem, out: Coalescer, step: number): void {
-  if (!problem.histograms) return;
-  const hs = problem.histograms(step);
-  if (hs.length) out.histograms(hs);
 }
 
 /** Why a step counts as diverged, or undefined if it does not. */

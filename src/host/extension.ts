@@ -189,14 +189,15 @@ export function activate(context: vscode.ExtensionContext): OptimizerDebuggerApi
         ...(tfjsNodePath ? [path.join(tfjsNodePath, 'node_modules'), tfjsNodePath] : []),
         path.join(context.extensionPath, 'node_modules'),
       ],
+      blas: cfg.get<boolean>('nativeBlas', true) !== false,
       watchdog: watchdogFromSetting(cfg.get<number>('watchdogSeconds', 60)),
     };
 
-    log.info(`Starting "${parsed.experiment.name}" from ${target.source} (backend preference: ${backend})`);
+    log.info(`Starting "${parsed.experiment.name}" from ${target.source} (backend preference: ${backend}${req.blas ? '' : ', native BLAS off'})`);
     statusBar.starting();
     void vscode.commands.executeCommand('setContext', CTX_RUNNING, true);
     panel.show(true);
-    runSetting = { experiment: req.experiment, baseDir: req.baseDir, backend: req.backend, nodeModulesPaths: req.nodeModulesPaths };
+    runSetting = { experiment: req.experiment, baseDir: req.baseDir, backend: req.backend, nodeModulesPaths: req.nodeModulesPaths, blas: req.blas };
     const outcomeP = runs.run(req);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Optimizer Debugger: ${parsed.experiment.name}`, cancellable: true },

@@ -17,6 +17,7 @@ export interface RunSetting {
   baseDir: string;
   backend: BackendPreference;
   nodeModulesPaths: string[];
+  blas?: boolean;
 }
 
 interface Kept {
@@ -64,7 +65,7 @@ export class NetLandscapes {
     await this.cancel();
     const job = new LandscapeJob({
       workerPath: this.workerPath,
-      start: { type: 'landscape', runId, experiment: k.setting.experiment, baseDir: k.setting.baseDir, backend: k.setting.backend, nodeModulesPaths: k.setting.nodeModulesPaths, step: k.step, initial: k.initial, final: k.final },
+      start: { type: 'landscape', runId, experiment: k.setting.experiment, baseDir: k.setting.baseDir, backend: k.setting.backend, nodeModulesPaths: k.setting.nodeModulesPaths, blas: k.setting.blas, step: k.step, initial: k.initial, final: k.final },
       onProgress: hooks.onProgress,
       onLog: hooks.onLog,
     });

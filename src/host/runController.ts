@@ -17,6 +17,8 @@ export interface RunRequest {
   baseDir: string;
   backend: BackendPreference;
   nodeModulesPaths: string[];
+  /** Native BLAS kernels for dense layers when available (setting `optimizerDebugger.nativeBlas`); absent: on. */
+  blas?: boolean;
   /** Hang detection for this run (the setting may change between runs); default: the controller's. */
   watchdog?: WatchdogOptions | false;
 }
@@ -100,6 +102,7 @@ export class RunController {
         source: req.source,
         backend: req.backend,
         nodeModulesPaths: req.nodeModulesPaths,
+        blas: req.blas,
       },
       onEvent: (e) => {
         if (e.type === 'started') {

@@ -16,6 +16,8 @@ export interface BackendChoice {
   label: string;
   /** Why this one: e.g. "auto: @tensorflow/tfjs-node not installed; WASM loaded". */
   reason: string;
+  /** The native BLAS dense layers run on, e.g. "OpenBLAS 0.3.21 Haswell (libopenblas.so.0)"; absent: tfjs only. */
+  blas?: string;
 }
 
 /** One parameter update, measured at the parameters before it. */
@@ -359,6 +361,8 @@ export interface StartLandscape {
   baseDir: string;
   backend: BackendPreference;
   nodeModulesPaths: string[];
+  /** Native BLAS kernels for dense layers when available (setting `optimizerDebugger.nativeBlas`); absent: on. */
+  blas?: boolean;
   step: number;
   initial: number[][];
   final: number[][];
@@ -375,6 +379,8 @@ export type StartRun = {
   backend: BackendPreference;
   /** Extra folders to look for optional tfjs-node packages in. */
   nodeModulesPaths: string[];
+  /** Native BLAS kernels for dense layers when available (setting `optimizerDebugger.nativeBlas`); absent: on. */
+  blas?: boolean;
 };
 
 /** `workerData` of the training worker: an Int32Array(1) view; non-zero means stop. */

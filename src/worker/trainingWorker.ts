@@ -64,6 +64,7 @@ port.once('message', (msg: HostToWorker) => {
     baseDir: msg.baseDir,
     backend: msg.backend,
     nodeModulesPaths: msg.nodeModulesPaths,
+    blas: msg.blas,
     shouldStop,
     emit: post,
   })

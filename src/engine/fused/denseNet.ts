@@ -29,23 +29,25 @@ export interface FusedLayer {
 
 export class FusedDenseNet {
   /** Per layer: its activation output a (for the output layer: the logits z), [maxRows, nOut]. */
-  private readonly out: Float32Array[];
+  protected readonly out: Float32Array[];
   /** Per layer: the gradient of the loss with respect to its pre-activation, [maxRows, nOut]. */
-  private readonly dz: Float32Array[];
+  protected readonly dz: Float32Array[];
   /** One row of float64 accumulators (the widest layer). */
   private readonly acc: Float64Array;
   /** Gradients in params order [dW1, db1, dW2, db2, …]; valid after `lossAndGrads`. */
   readonly grads: Float32Array[];
 
+  /** `alloc`: where the buffers live (the BLAS step puts them in WASM memory its kernels use in place). */
   constructor(
     readonly layers: FusedLayer[],
     private readonly head: HeadKind,
-    private readonly maxRows: number,
+    protected readonly maxRows: number,
+    alloc: (n: number) => Float32Array = (n) => new Float32Array(n),
   ) {
-    this.out = layers.map((l) => new Float32Array(maxRows * l.nOut));
-    this.dz = layers.map((l) => new Float32Array(maxRows * l.nOut));
+    this.out = layers.map((l) => alloc(maxRows * l.nOut));
+    this.dz = layers.map((l) => alloc(maxRows * l.nOut));
     this.acc = new Float64Array(Math.max(...layers.map((l) => Math.max(l.nIn, l.nOut))));
-    this.grads = layers.flatMap((l) => [new Float32Array(l.nIn * l.nOut), new Float32Array(l.nOut)]);
+    this.grads = layers.flatMap((l) => [alloc(l.nIn * l.nOut), alloc(l.nOut)]);
   }
 
   /** Multiply-adds per row, forward and backward (the size measure for choosing this path). */
@@ -136,7 +138,7 @@ export class FusedDenseNet {
   }
 
   /** The head's mean loss on logits z; fills dz with its gradient (as model/loss.ts's closed forms). */
-  private headLoss(z: Float32Array, y: Float32Array, rows: number, units: number, dz: Float32Array): number {
+  protected headLoss(z: Float32Array, y: Float32Array, rows: number, units: number, dz: Float32Array): number {
     const n = rows * units;
     let total = 0;
     switch (this.head) {
@@ -188,7 +190,7 @@ function sigmoid(v: number): number {
   return 1 / (1 + Math.exp(-v));
 }
 
-function activateInPlace(a: Float32Array, n: number, act: Activation): void {
+export function activateInPlace(a: Float32Array, n: number, act: Activation): void {
   switch (act) {
     case 'relu':
       for (let i = 0; i < n; i++) if (a[i] < 0) a[i] = 0;
@@ -208,7 +210,7 @@ function activateInPlace(a: Float32Array, n: number, act: Activation): void {
 }
 
 /** dz ← da ⊙ act'(z), from the activation a = act(z) (ReLU'(0) = 0 as tfjs' step(0)). */
-function activationGradInPlace(d: Float32Array, a: Float32Array, n: number, act: Activation): void {
+export function activationGradInPlace(d: Float32Array, a: Float32Array, n: number, act: Activation): void {
   switch (act) {
     case 'relu':
       for (let i = 0; i < n; i++) if (!(a[i] > 0)) d[i] = 0;

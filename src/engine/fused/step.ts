@@ -17,7 +17,11 @@ import { FusedDenseNet, type FusedLayer, type HeadKind } from './denseNet';
  * Largest rows × (multiply-adds per row, forward and backward) for which the fused path is used.
  * Measured with bench/fusedThreshold.ts against WASM+SIMD (2-core EPYC, loaded): the JS loops are
  * 10× faster on 2-16-16-1 at batch 32 (3·10⁴), 1.7× at 2.2·10⁵, 0.7–0.8× at 4–5·10⁵ (XNNPACK's
- * SIMD matmuls win once the per-kernel overhead stops dominating).
+ * SIMD matmuls win once the per-kernel overhead stops dominating). Above it nets take the BLAS
+ * step (blasStep.ts) when native kernels are loaded. That step is faster below it too (2.4× on
+ * 2-16-16-1 at batch 32: sgemm and SIMD instead of float64 loops, and no write-back of θ to tfjs,
+ * ~25 of this step's ~110 µs), but sums in float32: small nets keep this one, whose numbers are
+ * the CPU backend's to the bit.
  */
 export const FUSED_MAX_WORK = 250_000;
 

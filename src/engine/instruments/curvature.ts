@@ -19,6 +19,12 @@ import type { Problem } from '../train/problem';
 export const ITERATIONS = 8;
 const EPS = 1e-3;
 
+/** Where the products are taken: θ (clones sharing its data) and the difference step ε. */
+interface Point {
+  theta: tf.Tensor[];
+  eps: number;
+}
+
 export class CurvatureProbe {
   private top: tf.Tensor[] | undefined;
   private bottom: tf.Tensor[] | undefined;
@@ -30,12 +36,24 @@ export class CurvatureProbe {
     this.top ??= this.random();
     this.bottom ??= this.random();
     const { loss, gradNorm } = this.gradient(batch);
-    // Power iteration finds the eigenvalue of largest magnitude, which may be the negative end;
-    // shifting by it makes the other end dominant.
-    const dominant = this.power(batch, this.top, 0);
-    this.top = dominant.v;
-    const shifted = this.power(batch, this.bottom, dominant.lambda);
-    this.bottom = shifted.v;
+    // θ and the difference step, once per call: every product below starts from the same θ.
+    const theta = this.problem.params.map((p) => p.clone());
+    let dominant: { lambda: number; v: tf.Tensor[] };
+    let shifted: { lambda: number; v: tf.Tensor[] };
+    try {
+      const normT = tf.tidy(() => tf.sqrt(tf.addN(theta.map((t) => tf.sum(tf.square(t))))));
+      const norm = normT.dataSync()[0];
+      normT.dispose();
+      const at = { theta, eps: EPS * Math.max(1, norm) };
+      // Power iteration finds the eigenvalue of largest magnitude, which may be the negative end;
+      // shifting by it makes the other end dominant.
+      dominant = this.power(batch, at, this.top, 0);
+      this.top = dominant.v;
+      shifted = this.power(batch, at, this.bottom, dominant.lambda);
+      this.bottom = shifted.v;
+    } finally {
+      for (const t of theta) t.dispose();
+    }
     const other = dominant.lambda + shifted.lambda;
     return { kind: 'curvature', step, lambdaMax: Math.max(dominant.lambda, other), lambdaMin: Math.min(dominant.lambda, other), gradNorm, loss };
   }
@@ -46,12 +64,12 @@ export class CurvatureProbe {
   }
 
   /** Power iteration on H − shift·I; returns its dominant eigenvalue (Rayleigh quotient) and vector. */
-  private power(batch: number, start: tf.Tensor[], shift: number): { lambda: number; v: tf.Tensor[] } {
+  private power(batch: number, at: Point, start: tf.Tensor[], shift: number): { lambda: number; v: tf.Tensor[] } {
     let v = start;
     let lambda = 0;
     for (let i = 0; i < ITERATIONS; i++) {
       const next = tf.tidy(() => {
-        const hv = this.hvp(batch, v).map((h, j) => (shift === 0 ? h : tf.sub(h, tf.mul(v[j], shift))));
+        const hv = this.hvp(batch, at, v).map((h, j) => (shift === 0 ? h : tf.sub(h, tf.mul(v[j], shift))));
         const rq = tf.addN(hv.map((h, j) => tf.sum(tf.mul(h, v[j]))));
         const norm = tf.sqrt(tf.addN(hv.map((h) => tf.sum(tf.square(h)))));
         const unit = hv.map((h) => tf.div(h, tf.add(norm, 1e-30)));
@@ -70,12 +88,9 @@ export class CurvatureProbe {
     return { lambda, v };
   }
 
-  /** Hessian-vector product by central differences of the gradient; θ is restored exactly. */
-  private hvp(batch: number, v: tf.Tensor[]): tf.Tensor[] {
+  /** Hessian-vector product at θ by central differences of the gradient; θ is restored exactly. */
+  private hvp(batch: number, { theta, eps }: Point, v: tf.Tensor[]): tf.Tensor[] {
     const params = this.problem.params;
-    const theta = params.map((p) => p.clone());
-    const norm = tf.tidy(() => tf.sqrt(tf.addN(theta.map((t) => tf.sum(tf.square(t)))))).dataSync()[0];
-    const eps = EPS * Math.max(1, norm);
     const gradAt = (sign: number): tf.Tensor[] => {
       params.forEach((p, j) => p.assign(tf.add(theta[j], tf.mul(v[j], sign * eps))));
       const { grads } = tf.variableGrads(() => this.problem.loss(batch), params);

@@ -1,43 +1,73 @@
 /**
- * When the diagnostic instruments run. Each costs more than a training step (weights read back,
- * Hessian-vector products, finite differences), so each runs at a few evenly spaced steps per run,
- * never every step: the detectors need persistence and trends, not every value.
+ * When the diagnostic instruments run: activation histograms, symmetry/weights snapshots, curvature
+ * estimates and gradient checks. Each call costs more than a training step (a forward pass of the
+ * probe batch, a read-back of θ, ~33 gradient evaluations, finite differences), so each has a
+ * planned cadence of evenly spaced steps, never every step: the detectors need persistence and
+ * trends, not every value. θ_T, after the last update, is always among the planned calls.
  *
- * On large nets the curvature probe is also held to a time budget: one call is ~33 gradient
- * evaluations (power iteration on finite-difference Hessian-vector products), which on the MNIST
- * MLP made it 4–28 % of the run at its 13 planned calls (`npm run bench -- --breakdown`). Its first
- * planned call always runs (the detectors need one estimate, and it measures the cost); a later
- * planned call runs only while the probe's total time, this call's included (estimated as the last
- * call's), stays within CURVATURE_BUDGET of the time since the first step. A skipped call is not
- * made up: the next planned step asks again. The symmetry snapshots (15–25 ms each on the MNIST
- * MLP, 1–1.6 % of its run at 11 calls) get SYMMETRY_BUDGET the same way. Nets below BUDGET_MIN_PARAMS parameters (toy problems
- * and every labelled benchmark case, whose runs take seconds) keep the planned cadence exactly, so
- * their diagnoses do not depend on the machine's speed.
+ * On nets of at least BUDGET_MIN_PARAMS parameters the planned calls are also held to a share of
+ * the run's training-step time, measured as the run goes (what `trainStep` takes, so a faster step
+ * such as the native BLAS one makes an instrument relatively dearer and it runs less often; a fixed
+ * step count could not follow that):
+ *   activation histograms       HISTOGRAM_BUDGET  0.75 % (planned: every ~1 % of the steps)
+ *   curvature estimates         CURVATURE_BUDGET  0.75 % (planned: every ~100 steps, 3–12 calls)
+ *   symmetry/weights snapshots  SYMMETRY_BUDGET   0.25 % (planned: 10 calls)
+ * 1.75 % in all, so with the per-step statistics (2–4 % on tfjs) and the diagnosis monitor
+ * (< 0.5 %) diagnostics stay near 5 % of the step time on the MNIST-shaped MLP.
+ * A planned call runs when the instrument's total time, this call included (estimated as its last
+ * call), stays within its share of the step time so far; the first call always runs (the detectors
+ * need it, and it measures the cost). A skipped call is not made up: the next planned step asks
+ * again, so the calls that fit spread over the run. Whatever the cost, a completed run gets each
+ * instrument's minimum (the *_MIN constants, final measurement included), so a short run still
+ * feeds the panel and the detectors; the guaranteed calls are spread evenly (the k-th is due at the
+ * first planned step from k/(min − 1) of the run on, unless budgeted calls already made up the
+ * count) and count against the budget like any other call.
+ *
+ * Nets below BUDGET_MIN_PARAMS (toy problems and every labelled benchmark case, runs of seconds)
+ * keep the planned cadence exactly, so their diagnoses do not depend on the machine's speed; so
+ * does an explicit `training.histogramEvery` (the user asked for that rate).
+ * `npm run bench -- --breakdown` replays these rules with measured costs (bench/breakdown.ts);
+ * docs/collection-frequency.md has the user's view.
  */
 import type { Experiment } from '../../shared/experiment';
-import type { ProbeRecord } from '../../shared/protocol';
+import type { HistogramRecord, ProbeRecord } from '../../shared/protocol';
 import { streamFor } from '../random';
 import type { Problem } from '../train/problem';
 import { CurvatureProbe } from './curvature';
 import { gradientCheck } from './gradientCheck';
 import { symmetryProbe } from './symmetry';
 
-/** Symmetry snapshots per run (one weight read-back each). */
+/** Planned histogram calls per run when `histogramEvery` is 0 (automatic). */
+const HISTOGRAM_CALLS = 100;
+/** Planned symmetry snapshots per run (one weight read-back each). */
 const SYMMETRY_CALLS = 10;
-/** Curvature estimates per run: about one per CURVATURE_SPACING steps, within [MIN, MAX]. */
+/** Planned curvature estimates per run: about one per CURVATURE_SPACING steps, within [MIN, MAX]. */
 const CURVATURE_SPACING = 100;
-const CURVATURE_MIN = 3;
-const CURVATURE_MAX = 12;
+const CURVATURE_PLANNED_MIN = 3;
+const CURVATURE_PLANNED_MAX = 12;
 /** Above this many parameters the Hessian probe is skipped (nested autodiff memory and time). */
 const CURVATURE_MAX_PARAMS = 200_000;
-/** Share of the elapsed run time the curvature probe may take on a large net (see above). */
-export const CURVATURE_BUDGET = 0.01;
-/** The same for the symmetry and weights snapshots (one read-back of θ and an O(units²) comparison). */
-export const SYMMETRY_BUDGET = 0.005;
-/** Nets with fewer parameters run every planned call. */
-export const BUDGET_MIN_PARAMS = 10_000;
 /** Gradient checks per run when `training.gradientCheck` is on. */
 const GRADIENT_CHECKS = 3;
+
+/** Shares of the run's step time each instrument may take on a large net (see above). */
+export const HISTOGRAM_BUDGET = 0.0075;
+export const CURVATURE_BUDGET = 0.0075;
+export const SYMMETRY_BUDGET = 0.0025;
+/**
+ * Calls per completed run each instrument keeps whatever its cost, the final one included. The
+ * unit-health detectors compare the last 3 histogram snapshots (10: persistence over the last
+ * fifth of the run); symmetry compares the last two snapshots, one after training started (3: θ₀,
+ * mid-run, θ_T). Both cost a few ms per call, so they also always measure θ_T (the panel's last
+ * picture, the end-of-run diagnosis). Curvature keeps only its first estimate (θ₀), which every
+ * curvature detector can read: a call costs ~33 gradient evaluations, 60–300 ms on the MNIST MLP on
+ * WASM, so a forced second one alone would be 2–4 % of a 10-second run (bench --breakdown).
+ */
+export const HISTOGRAM_MIN = 10;
+export const SYMMETRY_MIN = 3;
+export const CURVATURE_MIN = 1;
+/** Nets with fewer parameters run every planned call. */
+export const BUDGET_MIN_PARAMS = 10_000;
 
 /** The steps in [0, total) at which an instrument with `calls` calls runs. */
 export function cadence(total: number, calls: number): Set<number> {
@@ -47,33 +77,12 @@ export function cadence(total: number, calls: number): Set<number> {
   return out;
 }
 
-/** Calls per run of each instrument (+1 for the final measurement) and the histogram interval run.ts uses. */
-export interface InstrumentPlan {
-  symmetry: number;
-  curvature: number;
-  histograms: number;
-  histogramEvery: number;
+/** Steps between histogram snapshots: the experiment's own, or about HISTOGRAM_CALLS per run. */
+export function histogramInterval(exp: Experiment, total: number): number {
+  return exp.training.histogramEvery > 0 ? exp.training.histogramEvery : Math.max(1, Math.round(total / HISTOGRAM_CALLS));
 }
 
-export function instrumentPlan(exp: Experiment, problem: Problem): InstrumentPlan {
-  const total = problem.totalSteps;
-  const net = exp.kind === 'network' && !problem.tracksPoint;
-  const hidden = net && problem.layerGroups.length > 1 && exp.model.module === undefined;
-  const curvature = net && problem.paramCount <= CURVATURE_MAX_PARAMS ? curvatureCalls(total) : 0;
-  const histogramEvery = exp.training.histogramEvery > 0 ? exp.training.histogramEvery : Math.max(1, Math.round(total / 100));
-  return {
-    symmetry: hidden ? cadence(total, SYMMETRY_CALLS).size + 1 : 0,
-    curvature: curvature ? cadence(total, curvature).size + 1 : 0,
-    histograms: problem.histograms ? Math.ceil(total / histogramEvery) + 1 : 0,
-    histogramEvery,
-  };
-}
-
-function curvatureCalls(total: number): number {
-  return Math.min(CURVATURE_MAX, Math.max(CURVATURE_MIN, Math.round(total / CURVATURE_SPACING)));
-}
-
-/** An instrument's time so far against `share` of the elapsed time (see the file comment). */
+/** An instrument's time so far against `share` of the run's step time (see the file comment). */
 export class TimeBudget {
   private calls = 0;
   private spentMs = 0;
@@ -82,8 +91,8 @@ export class TimeBudget {
   constructor(private readonly share: number) {}
 
   /** Whether the next call (estimated to cost as much as the last) fits; the first call always does. */
-  affordable(elapsedMs: number): boolean {
-    return this.calls === 0 || this.spentMs + this.lastMs <= this.share * elapsedMs;
+  affordable(stepMs: number): boolean {
+    return this.calls === 0 || this.spentMs + this.lastMs <= this.share * stepMs;
   }
 
   spend(ms: number): void {
@@ -93,55 +102,135 @@ export class TimeBudget {
   }
 }
 
+/** One instrument's calls: its planned steps, and on large nets its budget and guaranteed minimum. */
+export class Cadence {
+  private calls = 0;
+  /** The k-th entry: the step from which the (k+1)-th guaranteed call is due. */
+  private readonly guaranteed: number[];
+
+  /**
+   * `planned(step)`: a planned step in [0, total); `plannedCalls`: how many there are (+1 for the
+   * final measurement, which is always planned). `budget` undefined: every planned call runs.
+   * `finalAlways`: θ_T is measured whatever the budget (instruments cheap next to a run).
+   */
+  constructor(
+    private readonly planned: (step: number) => boolean,
+    readonly plannedCalls: number,
+    total: number,
+    private readonly minimum: number,
+    private readonly budget?: TimeBudget,
+    private readonly finalAlways = false,
+  ) {
+    this.guaranteed = [...cadence(total, minimum - 1)];
+  }
+
+  /** Every `interval` steps of a run of `total`. */
+  static every(total: number, interval: number, minimum: number, budget?: TimeBudget, finalAlways = false): Cadence {
+    return new Cadence((s) => s % interval === 0, Math.ceil(total / interval) + 1, total, minimum, budget, finalAlways);
+  }
+
+  /** At `steps` of a run of `total`. */
+  static at(total: number, steps: Set<number>, minimum: number, budget?: TimeBudget, finalAlways = false): Cadence {
+    return new Cadence((s) => steps.has(s), steps.size + 1, total, minimum, budget, finalAlways);
+  }
+
+  /** Whether the instrument runs at `step` (`final`: θ_T), with `stepMs` of training steps so far. */
+  due(step: number, final: boolean, stepMs: number): boolean {
+    if (!final && !this.planned(step)) return false;
+    if (!this.budget || (final && this.finalAlways)) return true;
+    return this.calls < this.owed(step, final) || this.budget.affordable(stepMs);
+  }
+
+  /** Records a call that `due` allowed and what it took. */
+  spend(ms: number): void {
+    this.calls++;
+    this.budget?.spend(ms);
+  }
+
+  /** Guaranteed calls owed by `step`. */
+  private owed(step: number, final: boolean): number {
+    if (final) return this.minimum;
+    let n = 0;
+    while (n < this.guaranteed.length && this.guaranteed[n] <= step) n++;
+    return n;
+  }
+}
+
+export interface InstrumentCadences {
+  histograms?: Cadence;
+  symmetry?: Cadence;
+  curvature?: Cadence;
+  /** Steps of the gradient checks (cheap next to a run of the small models that use them: not budgeted). */
+  checks: Set<number>;
+}
+
+/** Each instrument's cadence for `problem` (fresh budgets: one set per run). */
+export function instrumentCadences(exp: Experiment, problem: Problem): InstrumentCadences {
+  const total = problem.totalSteps;
+  const net = exp.kind === 'network' && !problem.tracksPoint;
+  // The symmetry probe reads an MLP's [W1, b1, W2, b2, ...]; a custom module's layout is its own.
+  const hidden = net && problem.layerGroups.length > 1 && exp.model.module === undefined;
+  const large = problem.paramCount >= BUDGET_MIN_PARAMS;
+  const budget = (share: number) => (large ? new TimeBudget(share) : undefined);
+  const out: InstrumentCadences = { checks: exp.training.gradientCheck ? cadence(total, GRADIENT_CHECKS) : new Set() };
+  if (problem.histograms) {
+    const explicit = exp.training.histogramEvery > 0;
+    out.histograms = Cadence.every(total, histogramInterval(exp, total), HISTOGRAM_MIN, explicit ? undefined : budget(HISTOGRAM_BUDGET), true);
+  }
+  if (hidden) out.symmetry = Cadence.at(total, cadence(total, SYMMETRY_CALLS), SYMMETRY_MIN, budget(SYMMETRY_BUDGET), true);
+  if (net && problem.paramCount <= CURVATURE_MAX_PARAMS) {
+    const calls = Math.min(CURVATURE_PLANNED_MAX, Math.max(CURVATURE_PLANNED_MIN, Math.round(total / CURVATURE_SPACING)));
+    out.curvature = Cadence.at(total, cadence(total, calls), CURVATURE_MIN, budget(CURVATURE_BUDGET));
+  }
+  return out;
+}
+
+/** Where the instruments' records go (the run's Coalescer). */
+export interface InstrumentSink {
+  histograms(rs: HistogramRecord[]): void;
+  probe(r: ProbeRecord): void;
+}
+
 export class Instruments {
-  private readonly symmetryAt: Set<number>;
-  private readonly curvatureAt: Set<number>;
-  private readonly checkAt: Set<number>;
+  private readonly plan: InstrumentCadences;
   private curvature: CurvatureProbe | undefined;
   private broken = new Set<string>();
-  /** When the first step was instrumented. */
-  private start = 0;
-  private started = false;
-  /** Undefined on small nets: every planned call runs. */
-  private readonly curvatureBudget: TimeBudget | undefined;
-  private readonly symmetryBudget: TimeBudget | undefined;
+  /** Training-step time so far (`stepTime`), what the budgets are shares of. */
+  private stepMs = 0;
 
   constructor(
     private readonly exp: Experiment,
     private readonly problem: Problem,
-    private readonly emit: (r: ProbeRecord) => void,
+    private readonly sink: InstrumentSink,
     private readonly warn: (message: string) => void,
     private readonly now: () => number = () => performance.now(),
   ) {
-    const total = problem.totalSteps;
-    const net = exp.kind === 'network' && !problem.tracksPoint;
-    // The symmetry probe reads an MLP's [W1, b1, W2, b2, ...]; a custom module's layout is its own.
-    const hidden = net && problem.layerGroups.length > 1 && exp.model.module === undefined;
-    this.symmetryAt = hidden ? cadence(total, SYMMETRY_CALLS) : new Set();
-    this.curvatureAt = net && problem.paramCount <= CURVATURE_MAX_PARAMS ? cadence(total, curvatureCalls(total)) : new Set();
-    this.checkAt = exp.training.gradientCheck ? cadence(total, GRADIENT_CHECKS) : new Set();
-    if (this.curvatureAt.size) this.curvature = new CurvatureProbe(problem, streamFor(exp.seed, 'curvature'));
-    if (problem.paramCount >= BUDGET_MIN_PARAMS) {
-      this.curvatureBudget = new TimeBudget(CURVATURE_BUDGET);
-      this.symmetryBudget = new TimeBudget(SYMMETRY_BUDGET);
-    }
+    this.plan = instrumentCadences(exp, problem);
+    if (this.plan.curvature) this.curvature = new CurvatureProbe(problem, streamFor(exp.seed, 'curvature'));
+  }
+
+  /** Adds one training step's measured time. */
+  stepTime(ms: number): void {
+    this.stepMs += ms;
   }
 
   /** Runs what is due at θ_step (before that step's update); `final` is the measurement after the last update. */
   at(step: number, final = false): void {
-    if (!this.started) {
-      this.started = true;
-      this.start = this.now();
+    const { histograms, symmetry, curvature, checks } = this.plan;
+    const problem = this.problem;
+    if (histograms?.due(step, final, this.stepMs) && problem.histograms) {
+      const hs = this.timed(histograms, () => problem.histograms?.(step) ?? []);
+      if (hs.length) this.sink.histograms(hs);
     }
-    if ((this.symmetryAt.has(step) || (final && this.symmetryAt.size)) && this.affordable(this.symmetryBudget)) {
-      this.timed(this.symmetryBudget, () => this.guard('symmetry', () => symmetryProbe(this.problem.params, step).forEach(this.emit)));
+    if (symmetry?.due(step, final, this.stepMs)) {
+      this.timed(symmetry, () => this.guard('symmetry', () => symmetryProbe(problem.params, step).forEach((r) => this.sink.probe(r))));
     }
-    if (this.curvature && (this.curvatureAt.has(step) || final) && this.affordable(this.curvatureBudget)) {
-      const probe = this.curvature;
-      this.timed(this.curvatureBudget, () => this.guard('curvature', () => this.emit(probe.measure(step, 0))));
+    const probe = this.curvature;
+    if (probe && curvature?.due(step, final, this.stepMs)) {
+      this.timed(curvature, () => this.guard('curvature', () => this.sink.probe(probe.measure(step, 0))));
     }
-    if (this.checkAt.has(step) && !final) {
-      this.guard('gradientCheck', () => this.emit(gradientCheck(this.problem, step, streamFor(this.exp.seed + step, 'gradcheck'), (p, i) => this.paramName(p, i))));
+    if (checks.has(step) && !final) {
+      this.guard('gradientCheck', () => this.sink.probe(gradientCheck(problem, step, streamFor(this.exp.seed + step, 'gradcheck'), (p, i) => this.paramName(p, i))));
     }
   }
 
@@ -149,16 +238,12 @@ export class Instruments {
     this.curvature?.dispose();
   }
 
-  private affordable(budget: TimeBudget | undefined): boolean {
-    return budget?.affordable(this.now() - this.start) ?? true;
-  }
-
-  private timed(budget: TimeBudget | undefined, f: () => void): void {
+  private timed<T>(c: Cadence, f: () => T): T {
     const t = this.now();
-    f();
-    budget?.spend(this.now() - t);
+    const out = f();
+    c.spend(this.now() - t);
+    return out;
   }
-
 
   /** An instrument that fails (a backend without second-order gradients) is switched off, once, with a log line. */
   private guard(name: string, f: () => void): void {

@@ -33,11 +33,11 @@ export function symmetryProbe(params: readonly tf.Variable[], step: number): (Sy
   for (let l = 0; l < hidden; l++) {
     const [fanIn, units] = params[2 * l].shape as [number, number];
     const fanOut = (params[2 * l + 2].shape as [number, number])[1];
-    const unit = (j: number): number[] => {
-      const u: number[] = [];
-      for (let i = 0; i < fanIn; i++) u.push(v[offsets[2 * l] + i * units + j]);
-      u.push(v[offsets[2 * l + 1] + j]);
-      for (let k = 0; k < fanOut; k++) u.push(v[offsets[2 * l + 2] + j * fanOut + k]);
+    const unit = (j: number): Float64Array => {
+      const u = new Float64Array(fanIn + 1 + fanOut);
+      for (let i = 0; i < fanIn; i++) u[i] = v[offsets[2 * l] + i * units + j];
+      u[fanIn] = v[offsets[2 * l + 1] + j];
+      for (let k = 0; k < fanOut; k++) u[fanIn + 1 + k] = v[offsets[2 * l + 2] + j * fanOut + k];
       return u;
     };
     out.push({ kind: 'symmetry', step, layer: l, units, ...groups(Array.from({ length: units }, (_, j) => unit(j))) });
@@ -45,27 +45,58 @@ export function symmetryProbe(params: readonly tf.Variable[], step: number): (Sy
   return out;
 }
 
-/** Union of units into groups of copies: O(units² · width), fine for the layer sizes we allow. */
-export function groups(vectors: number[][]): { largestGroup: number; duplicated: number } {
+/**
+ * Units into groups of copies: each unit not yet in a group leads a new one, which takes every
+ * later unit within SAME of it. Comparing every pair is O(units² · width), ~12 ms for the MNIST
+ * MLP's first layer; but ‖u − v‖ ≥ |‖u‖ − ‖v‖|, so only units of nearly the same norm can be
+ * copies, and with the units sorted by norm each leader compares only its neighbours (random
+ * weights: hardly any). Same groups as comparing every pair: the skipped pairs cannot pass the
+ * test (the window is twice the test's tolerance), and units with a non-finite norm (a diverged
+ * run) are still compared with every unit.
+ */
+export function groups(vectors: readonly ArrayLike<number>[]): { largestGroup: number; duplicated: number } {
   const n = vectors.length;
-  const group = new Array<number>(n).fill(-1);
+  const group = new Int32Array(n).fill(-1);
   const sizes: number[] = [];
-  const norms = vectors.map((u) => Math.hypot(...u));
+  const norms = vectors.map(norm);
+  const finite: number[] = [];
+  const odd: number[] = [];
+  for (let i = 0; i < n; i++) (Number.isFinite(norms[i]) ? finite : odd).push(i);
+  const order = finite.sort((a, b) => norms[a] - norms[b]);
+  const rank = new Int32Array(n).fill(-1);
+  order.forEach((u, r) => (rank[u] = r));
+  const tolerance = (a: number, b: number) => SAME * Math.max(norms[a], norms[b]) + 1e-9;
+  const join = (i: number, j: number) => {
+    if (j <= i || group[j] >= 0) return;
+    const a = vectors[i];
+    const b = vectors[j];
+    let d = 0;
+    for (let k = 0; k < a.length; k++) d += (a[k] - b[k]) ** 2;
+    if (Math.sqrt(d) <= tolerance(i, j)) {
+      group[j] = group[i];
+      sizes[group[i]]++;
+    }
+  };
   for (let i = 0; i < n; i++) {
     if (group[i] >= 0) continue;
     group[i] = sizes.length;
     sizes.push(1);
-    for (let j = i + 1; j < n; j++) {
-      if (group[j] >= 0) continue;
-      let d = 0;
-      for (let k = 0; k < vectors[i].length; k++) d += (vectors[i][k] - vectors[j][k]) ** 2;
-      if (Math.sqrt(d) <= SAME * Math.max(norms[i], norms[j]) + 1e-9) {
-        group[j] = group[i];
-        sizes[group[i]]++;
-      }
+    if (rank[i] < 0) {
+      for (let j = i + 1; j < n; j++) join(i, j);
+      continue;
     }
+    // Going out from i in norm order the gap only grows (relative to the tolerance too): stop at the first too far.
+    for (let r = rank[i] + 1; r < order.length && norms[order[r]] - norms[i] <= 2 * tolerance(i, order[r]); r++) join(i, order[r]);
+    for (let r = rank[i] - 1; r >= 0 && norms[i] - norms[order[r]] <= 2 * tolerance(i, order[r]); r--) join(i, order[r]);
+    for (const j of odd) join(i, j);
   }
   return { largestGroup: Math.max(1, ...sizes), duplicated: sizes.filter((s) => s > 1).reduce((a, b) => a + b, 0) };
+}
+
+function norm(u: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < u.length; k++) s += u[k] * u[k];
+  return Math.sqrt(s);
 }
 
 /**

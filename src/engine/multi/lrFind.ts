@@ -92,7 +92,7 @@ export async function runLrFind(
   let dispose: (() => void) | undefined;
   try {
     if (!(spec.minLr > 0 && spec.maxLr > spec.minLr && spec.steps >= 2)) throw new SpecError('/optimizer/learningRate', 'lr-find needs 0 < minLr < maxLr and at least 2 steps');
-    const backend = await selectBackend(opts.backend, opts.nodeModulesPaths ?? []);
+    const backend = await selectBackend(opts.backend, opts.nodeModulesPaths ?? [], opts.blas ?? true);
     const set = setUp(exp, backend);
     problem = set.problem;
     const optimizer = createOptimizer(exp.optimizer, problem.paramCount);

@@ -20,6 +20,8 @@ export interface NetLandscapeJob {
   baseDir: string;
   backend: BackendPreference;
   nodeModulesPaths?: string[];
+  /** Dense layers on the native BLAS when available (default true). */
+  blas?: boolean;
   /** Weights per parameter (the `parameters` event of the run). */
   initial: number[][];
   final: number[][];
@@ -38,7 +40,7 @@ export interface NetLandscapeHooks {
 export async function runNetLandscape(job: NetLandscapeJob, hooks: NetLandscapeHooks = {}): Promise<LandscapeRecord[] | undefined> {
   const base = single(job.experiment);
   if (base.kind !== 'network') throw new SpecError('/objective', 'the network loss landscape needs a network experiment (data + model)');
-  const backend = await selectBackend(job.backend, job.nodeModulesPaths ?? []);
+  const backend = await selectBackend(job.backend, job.nodeModulesPaths ?? [], job.blas ?? true);
   hooks.log?.('info', `landscape backend: ${backend.label}`);
   const exp: Experiment = { ...base, training: { ...base.training, batchSize: LANDSCAPE_ROWS } };
   const { problem, dataset } = setUp(exp, { baseDir: job.baseDir }, backend, (m) => hooks.log?.('warn', m));

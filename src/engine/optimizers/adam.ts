@@ -11,6 +11,7 @@
  * 003 include it, as here. Without it the first steps are (1−β1)/√(1−β2) ≈ 3× too short.
  * Lecture 004 writes m̂/(v̂ + ε) without the square root, a typo: the step would not be scale-free.
  */
+import { arrayKernels, SIMD_MIN_LENGTH } from '../fused/arrayKernels';
 import { tf } from '../tf';
 import { ArraySlots, f } from './arrays';
 import { Slots } from './state';
@@ -67,10 +68,12 @@ export class Adam implements Optimizer {
     const b2 = f(this.beta2);
     const c2 = f(1 - this.beta2);
     const eps = f(this.eps);
+    const simd = arrayKernels();
     params.forEach((p, i) => {
       const g = grads[i];
       const m = ms[i];
       const v = vs[i];
+      if (simd && p.length >= SIMD_MIN_LENGTH) return simd.adam(p, g, m, v, maxes?.[i], { b1, c1, b2, c2, minusStep, bc2Sqrt, eps });
       for (let j = 0; j < p.length; j++) {
         const gj = g[j];
         const mj = f(f(b1 * m[j]) + f(c1 * gj));

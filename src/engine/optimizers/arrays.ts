@@ -6,14 +6,19 @@
  * the correctly rounded float32 result for these). The array forms apply the same ops in the same
  * order as their tensor forms, so the two paths agree bit for bit on the CPU backend.
  */
+import { zerosBeside } from '../fused/arrayKernels';
+
 export const f = Math.fround;
 
-/** Per-parameter state arrays (velocity, moments…), zero-initialised on first use. */
+/**
+ * Per-parameter state arrays (velocity, moments…), zero-initialised on first use; beside the
+ * parameters when those live in WASM memory, where the SIMD kernels use both in place.
+ */
 export class ArraySlots {
   private slots: Float32Array[] | undefined;
 
   get(params: Float32Array[]): Float32Array[] {
-    if (!this.slots) this.slots = params.map((p) => new Float32Array(p.length));
+    if (!this.slots) this.slots = params.map(zerosBeside);
     return this.slots;
   }
 }

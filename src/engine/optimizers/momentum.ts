@@ -9,6 +9,7 @@
  * The Nesterov form is Sutskever et al.'s reformulation: it needs only the gradient at θ, not at
  * the look-ahead point θ + μ·p of the lecture's formula.
  */
+import { arrayKernels, SIMD_MIN_LENGTH } from '../fused/arrayKernels';
 import { tf } from '../tf';
 import { ArraySlots, f } from './arrays';
 import { Slots } from './state';
@@ -39,9 +40,11 @@ export class Momentum implements Optimizer {
     const vs = this.velocityArrays.get(params);
     const mu = f(this.mu);
     const a = f(lr);
+    const simd = arrayKernels();
     params.forEach((p, i) => {
       const g = grads[i];
       const v = vs[i];
+      if (simd && p.length >= SIMD_MIN_LENGTH) return simd.momentum(p, g, v, mu, a, this.nesterov);
       for (let j = 0; j < p.length; j++) {
         const vj = f(f(mu * v[j]) + g[j]);
         v[j] = vj;

@@ -4,7 +4,7 @@
  *
  * Where the statistics are computed depends on where tensors live:
  * - `js` (the WASM and CPU backends: tensor memory is process memory): the gradients, θ_t (kept
- *   alive by a clone that shares its data) and θ_t+1 are read in place and summed in one pass per
+ *   alive by a tensor that shares its data) and θ_t+1 are read in place and summed in one pass per
  *   parameter, as WASM SIMD over the backend's heap or in JS (fused/heapStats.ts), in float64.
  *   ~75 extra tfjs kernels per step (squares, sums, differences) would cost up to half the step on
  *   the MNIST MLP (bench/).
@@ -16,7 +16,7 @@
  */
 import type { StepRecord } from '../../shared/protocol';
 import type { Optimizer, StepContext, StepOutcome } from '../optimizers';
-import { stepSums, sumSquaresJs, tensorSumSquares, type StepSums } from '../fused/heapStats';
+import { shareData, stepSums, sumSquaresJs, tensorSumSquares, type StepSums } from '../fused/heapStats';
 import { hostFloats } from '../fused/hostMemory';
 import { tf } from '../tf';
 import type { Problem } from './problem';
@@ -62,9 +62,9 @@ function stepWithJsStats(problem: Problem, optimizer: Optimizer, s: StepInput): 
       point = [v[0], v[1]];
     }
     if (s.update) {
-      // clone() shares θ_t's data and assign() swaps the variable's, so θ_t stays readable in place
-      // after the update: no copy of θ is kept between steps.
-      const before = params.map((p) => p.clone());
+      // A tensor sharing θ_t's data (a clone without the kernel) and assign() swapping the variable's
+      // keep θ_t readable in place after the update: no copy of θ is kept between steps.
+      const before = params.map(shareData);
       const outcome: StepOutcome | void = optimizer.step(params, g, s.lr, ctx);
       if (outcome) taken.lr = outcome.lr;
       const sums: StepSums = { grad: 0, diff: 0, before: 0 };
@@ -77,7 +77,7 @@ function stepWithJsStats(problem: Problem, optimizer: Optimizer, s: StepInput): 
     } else {
       for (const t of g) gradSq.push(tensorSumSquares(t));
     }
-    return avgLoss.length ? tf.stack([value, ...avgLoss]) : tf.reshape(value, [1]);
+    return avgLoss.length ? tf.stack([value, ...avgLoss]) : value;
   });
   const v = scalars.dataSync();
   scalars.dispose();

@@ -39,7 +39,7 @@ describe('cli', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('--json on parabola-lr-0.2 prints one JSON object with the lecture numbers', async () => {
-    const r = await cli(['run', 'parabola-lr-0.2', '--json', '--backend', 'cpu']);
+    const r = await cli(['run', 'parabola-lr-0.2', '--json', '--backend', 'cpu', '--no-blas']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1, 'exactly one line on stdout');

@@ -18,9 +18,9 @@ describe('engine: backend selection', () => {
   });
 
   it('WASM really computes in Node', async () => {
-    const b = await selectBackend('wasm');
+    const b = await selectBackend('wasm', [], false);
     assert.strictEqual(b.name, 'wasm');
-    assert.strictEqual(b.reason, `wasm requested: using ${b.label}`);
+    assert.strictEqual(b.reason, `wasm requested: using ${b.label}; native BLAS turned off`);
     const r = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync());
     assert.deepStrictEqual(Array.from(r), [17, 39]);
     assert.ok(wasmDir(), 'wasm binaries located');
@@ -55,12 +55,12 @@ describe('engine: backend selection', () => {
     pkg('@tensorflow/tfjs-node', `require(${core}).registerBackend('tensorflow', () => new (require(${cpu}).MathBackendCPU)(), 0);`);
     pkg('@tensorflow/tfjs-node-gpu', `throw new Error('libcuda.so.1: cannot open shared object file');`);
     try {
-      const b = await selectBackend('auto', [dir]);
+      const b = await selectBackend('auto', [dir], false);
       assert.strictEqual(b.name, 'tensorflow');
       assert.strictEqual(b.label, 'tfjs-node');
       assert.strictEqual(
         b.reason,
-        'auto: @tensorflow/tfjs-node-gpu failed to load: libcuda.so.1: cannot open shared object file; using tfjs-node',
+        'auto: @tensorflow/tfjs-node-gpu failed to load: libcuda.so.1: cannot open shared object file; using tfjs-node; native BLAS turned off',
       );
     } finally {
       await selectBackend('cpu');
@@ -70,8 +70,8 @@ describe('engine: backend selection', () => {
   });
 
   it('cpu returns cpu', async () => {
-    const b = await selectBackend('cpu');
-    assert.deepStrictEqual(b, { name: 'cpu', label: 'cpu', reason: 'cpu requested: using cpu' });
+    const b = await selectBackend('cpu', [], false);
+    assert.deepStrictEqual(b, { name: 'cpu', label: 'cpu', reason: 'cpu requested: using cpu; native BLAS turned off' });
     assert.strictEqual(tf.getBackend(), 'cpu');
   });
 });

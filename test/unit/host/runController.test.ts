@@ -28,6 +28,17 @@ describe('RunController (fake worker)', function () {
     assert.equal(ctl.isRunning, false);
   });
 
+  it('carries the native BLAS switch to the worker (absent: the worker default, on)', async () => {
+    const { ctl, events, req } = setup();
+    const logged = () => events.filter((e) => e.type === 'log').map((e) => (e.type === 'log' ? e.message : '')).pop();
+    await ctl.run({ ...req('echo-options'), blas: false });
+    assert.equal(logged(), '{"backend":"cpu","blas":false}');
+    await ctl.run({ ...req('echo-options'), blas: true });
+    assert.equal(logged(), '{"backend":"cpu","blas":true}');
+    await ctl.run(req('echo-options'));
+    assert.equal(logged(), '{"backend":"cpu","blas":null}');
+  });
+
   it('a crash keeps the data so far and ends with a made-up summary', async () => {
     const { store, ctl, events, req } = setup();
     const out = await ctl.run(req('throw'));
