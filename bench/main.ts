@@ -82,6 +82,10 @@ async function main(): Promise<void> {
   const native = loadNativeKernels();
   if (native.kernels) notes.push(`native BLAS: ${native.kernels.library}, 1 thread (rows "<backend> + ${blasShortName(native.kernels.library)}")`);
   else notes.push(`native BLAS: skipped (${native.why ?? 'unknown reason'})`);
+  // OpenBLAS picks its kernels by CPU unless these say otherwise; PyTorch and the addon load the
+  // same libopenblas in this process tree, so both run with whatever is set here.
+  const pinned = Object.entries(process.env).filter(([k]) => k.startsWith('OPENBLAS_')).map(([k, v]) => `${k}=${v}`);
+  if (pinned.length) notes.push(`OpenBLAS settings from the environment (apply to PyTorch and the addon alike): ${pinned.join(' ')}`);
   notes.push(`node ${process.version}, ${require('os').cpus()[0]?.model ?? '?'} ×${require('os').cpus().length}`);
   console.log(notes.join('\n'));
   const engines: Engine[] = backends.flatMap((b) => [

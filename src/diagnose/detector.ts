@@ -37,6 +37,25 @@ export interface Detector {
   check(ctx: DetectorContext): Finding | undefined;
 }
 
+/**
+ * A detector's last verdict, kept while its inputs stay the same (`key`: e.g. how many histogram
+ * records the series has seen). Detectors of low-cadence records (histograms, instrument probes,
+ * epoch evaluations) are checked every few steps but can only change when such a record arrives;
+ * handing back the same Finding object also lets the monitor skip rebuilding the diagnosis.
+ */
+export class Memo<T> {
+  private key: number | undefined;
+  private value: T | undefined;
+
+  get(key: number, compute: () => T): T {
+    if (this.key !== key) {
+      this.value = compute();
+      this.key = key;
+    }
+    return this.value as T;
+  }
+}
+
 export function learningRate(ctx: DetectorContext): number {
   return ctx.experiment.optimizer.learningRate;
 }

@@ -28,8 +28,7 @@ function show(v: unknown): string {
  * A short imperative title from the fix's target, comparing with the experiment's current value so
  * it says "Lower" or "Raise" rather than "Set" (issue 4's `{ path, value, title }` shape).
  */
-export function fixTitle(f: FixDraft, e: Experiment): string {
-  const now = currentValue(e, f.path);
+export function fixTitle(f: FixDraft, e: Experiment, now: unknown = currentValue(e, f.path)): string {
   const v = f.value;
   const layer = /^\/model\/layers\/(\d+)\/activation$/.exec(f.path);
   if (layer) return `Use ${String(v)} in hidden layer ${Number(layer[1]) + 1}`;
@@ -68,12 +67,30 @@ export function fixTitle(f: FixDraft, e: Experiment): string {
   }
 }
 
-/** A fix that sets a field to the value it already has (switch to momentum when on momentum) is dropped. */
-export function isNoOp(f: FixDraft, e: Experiment): boolean {
-  const now = currentValue(e, f.path);
-  return now !== undefined && JSON.stringify(now) === JSON.stringify(f.value);
-}
+/**
+ * A finding's fixes as the diagnosis shows them, for one experiment: a fix that sets a field to the
+ * value it already has (switch to momentum when on momentum) is dropped, the others get a title.
+ * The experiment's value at each path is looked up and serialized once: a diagnosis that holds has
+ * its fixes rebuilt at every check (thousands per run), and those lookups were most of that.
+ */
+export class FixFinisher {
+  private readonly current = new Map<string, { value: unknown; json: string | undefined }>();
 
-export function withTitle(f: FixDraft, e: Experiment): SuggestedFix {
-  return { path: f.path, value: f.value, title: f.title ?? fixTitle(f, e), why: f.why };
+  constructor(private readonly e: Experiment) {}
+
+  /** The fixes that change something, with titles. */
+  finish(fixes: readonly FixDraft[]): SuggestedFix[] {
+    const out: SuggestedFix[] = [];
+    for (const f of fixes) {
+      let now = this.current.get(f.path);
+      if (!now) {
+        const value = currentValue(this.e, f.path);
+        now = { value, json: value === undefined ? undefined : JSON.stringify(value) };
+        this.current.set(f.path, now);
+      }
+      if (now.value !== undefined && now.json === JSON.stringify(f.value)) continue;
+      out.push({ path: f.path, value: f.value, title: f.title ?? fixTitle(f, this.e, now.value), why: f.why });
+    }
+    return out;
+  }
 }

@@ -1,7 +1,7 @@
 import type { Experiment } from '../shared/experiment';
 import type { Diagnosis, MetricsBatch, RunInfo, RunSummary } from '../shared/protocol';
 import type { Detector, DetectorContext, Finding } from './detector';
-import { isNoOp, withTitle } from './fixes';
+import { FixFinisher } from './fixes';
 import { createDetectors } from './registry';
 import type { ObjectiveValue } from './detectors/curvature';
 import { RunSeries } from './series';
@@ -17,6 +17,9 @@ export class DiagnosisMonitor {
   private readonly found = new Map<string, Diagnosis>();
   private readonly lastFinding = new Map<string, Finding>();
   private readonly ctx: DetectorContext;
+  private readonly fixes: FixFinisher;
+  /** One slice of a batch at a time, in arrays reused across slices (the series copies what it keeps). */
+  private readonly slice: Required<MetricsBatch> = { steps: [], epochs: [], histograms: [], probes: [] };
 
   /** Detectors run after every this many step records: at most MAX_CHECKS checks per run. */
   private readonly checkEvery: number;
@@ -27,6 +30,7 @@ export class DiagnosisMonitor {
     this.series = new RunSeries(info.totalSteps + 1);
     this.detectors = createDetectors(objective);
     this.ctx = { experiment, info, series: this.series };
+    this.fixes = new FixFinisher(experiment);
     this.checkEvery = Math.max(1, Math.ceil(info.totalSteps / DiagnosisMonitor.MAX_CHECKS));
   }
 
@@ -51,7 +55,12 @@ export class DiagnosisMonitor {
       while (e < epochs.length && epochs[e].step <= upTo) e++;
       while (h < histograms.length && histograms[h].step <= upTo) h++;
       while (p < probes.length && probes[p].step <= upTo) p++;
-      this.series.append({ steps: steps.slice(i, j), epochs: epochs.slice(e0, e), histograms: histograms.slice(h0, h), probes: probes.slice(p0, p) });
+      const part = this.slice;
+      fill(part.steps, steps, i, j);
+      fill(part.epochs, epochs, e0, e);
+      fill(part.histograms, histograms, h0, h);
+      fill(part.probes, probes, p0, p);
+      this.series.append(part);
       changed = this.evaluate() || changed;
       i = j;
     }
@@ -90,10 +99,16 @@ export class DiagnosisMonitor {
       if (prev && this.lastFinding.get(det.code) === f) continue;
       this.lastFinding.set(det.code, f);
       const { step: began, fixes, ...rest } = f;
-      const d: Diagnosis = { code: det.code, step: prev?.step ?? began ?? step, ...rest, fixes: fixes.filter((x) => !isNoOp(x, this.ctx.experiment)).map((x) => withTitle(x, this.ctx.experiment)) };
+      const d: Diagnosis = { code: det.code, step: prev?.step ?? began ?? step, ...rest, fixes: this.fixes.finish(fixes) };
       if (!prev || prev.message !== d.message || prev.severity !== d.severity) changed = true;
       this.found.set(det.code, d);
     }
     return changed;
   }
+}
+
+/** to ← from[lo, hi), in place. */
+function fill<T>(to: T[], from: readonly T[], lo: number, hi: number): void {
+  to.length = 0;
+  for (let k = lo; k < hi; k++) to.push(from[k]);
 }

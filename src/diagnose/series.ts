@@ -33,6 +33,8 @@ export class RunSeries {
   readonly epochs: EpochRecord[] = [];
   /** Latest few histogram records per layer (detectors look at persistence, not history). */
   readonly histograms: HistogramRecord[][] = [];
+  /** Histogram records appended so far (what changes `histograms`). */
+  histogramCount = 0;
   /** Instrument records (low cadence: tens per run, so kept whole). */
   readonly curvature: CurvatureRecord[] = [];
   readonly symmetry: SymmetryRecord[] = [];
@@ -58,6 +60,7 @@ export class RunSeries {
   /** Values reserved for slow-progress windows before they are sampled instead of kept whole (8 MiB). */
   static readonly WINDOW_BUDGET = 1 << 20;
 
+  private initial: number | undefined;
   private readonly tail: number;
   private readonly reserved: Reserved[] = [];
   private readonly coarse = { stride: 1, index: [] as number[], loss: [] as number[], gradNorm: [] as number[] };
@@ -83,7 +86,9 @@ export class RunSeries {
 
   /** Median of the first INITIAL losses (fewer at the start of a run). */
   initialLoss(): number {
-    return median(this.firstLosses);
+    // Four detectors ask at every check; it is fixed once the first losses are in.
+    if (this.firstLosses.length < RunSeries.INITIAL) return median(this.firstLosses);
+    return (this.initial ??= median(this.firstLosses));
   }
 
   /**
@@ -109,8 +114,10 @@ export class RunSeries {
       this.loss.push(r.loss);
       this.lr.push(r.lr);
       this.gradNorm.push(r.gradNorm);
-      r.layerGradNorms.forEach((g, l) => (this.layerGradNorm[l] ??= []).push(g));
-      r.updateRatios.forEach((u, l) => (this.updateRatio[l] ??= []).push(u));
+      const g = r.layerGradNorms;
+      for (let l = 0; l < g.length; l++) (this.layerGradNorm[l] ??= []).push(g[l]);
+      const u = r.updateRatios;
+      for (let l = 0; l < u.length; l++) (this.updateRatio[l] ??= []).push(u[l]);
       this.updateCosine.push(r.updateCosine ?? NaN);
       if (r.point) {
         const n = this.pointX.length;
@@ -132,6 +139,7 @@ export class RunSeries {
       else if (p.kind === 'restarts') this.restarts = p;
     }
     for (const h of batch.histograms) {
+      this.histogramCount++;
       const list = (this.histograms[h.layer] ??= []);
       list.push(h);
       if (list.length > RunSeries.KEEP_HISTOGRAMS) list.shift();

@@ -39,10 +39,10 @@ function medianBySort(xs: ArrayLike<number>, from: number, to: number): number {
   return n % 2 ? a[(n - 1) >> 1] : 0.5 * (a[n / 2 - 1] + a[n / 2]);
 }
 
-/** Least-squares line through (i, xs[i]) for i in [from, to): slope per index and R². */
-export function linearFit(xs: ArrayLike<number>, from = 0, to = xs.length): { slope: number; intercept: number; r2: number; residualStd: number } {
+/** Least-squares line through (i, xs[i]) for i in [from, to): slope per index and R², and the mean of the values (as `mean` computes it). */
+export function linearFit(xs: ArrayLike<number>, from = 0, to = xs.length): { slope: number; intercept: number; r2: number; residualStd: number; mean: number } {
   const n = to - from;
-  if (n < 2) return { slope: 0, intercept: n === 1 ? xs[from] : NaN, r2: 0, residualStd: 0 };
+  if (n < 2) return { slope: 0, intercept: n === 1 ? xs[from] : NaN, r2: 0, residualStd: 0, mean: n === 1 ? xs[from] : NaN };
   const mx = (n - 1) / 2;
   let my = 0;
   for (let i = from; i < to; i++) my += xs[i];
@@ -60,7 +60,7 @@ export function linearFit(xs: ArrayLike<number>, from = 0, to = xs.length): { sl
   const slope = sxy / sxx;
   const intercept = my - slope * mx;
   const ssRes = Math.max(0, syy - slope * sxy);
-  return { slope, intercept, r2: syy > 0 ? 1 - ssRes / syy : 1, residualStd: Math.sqrt(ssRes / n) };
+  return { slope, intercept, r2: syy > 0 ? 1 - ssRes / syy : 1, residualStd: Math.sqrt(ssRes / n), mean: my };
 }
 
 /** Fraction of consecutive differences whose sign flips: ≈0 for a monotone curve, ≈2/3 for white noise, 1 for a zig-zag. */

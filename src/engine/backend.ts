@@ -72,7 +72,7 @@ export function withNativeBlas(
   return {
     ...choice,
     label: `${choice.label} + ${blasShortName(kernels.library)}`,
-    reason: `${choice.reason}; dense layers on ${kernels.library}`,
+    reason: `${choice.reason}; dense nets beyond the small-net JS step train on ${kernels.library}`,
     blas: kernels.library,
   };
 }

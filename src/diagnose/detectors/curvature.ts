@@ -17,7 +17,10 @@ import { fmt, median } from '../stats';
  * Networks: the input covariance of a linear layer has condition ≈ (std ratio)², so unnormalized
  *   features with a std ratio above √CONDITION mean an ill-conditioned problem. For models without
  *   hidden layers (linear/logistic regression, convex) the engine's Hessian eigenvalue estimates
- *   (power iteration on Hessian-vector products) give the condition λ_max/λ_min directly. With
+ *   (power iteration on Hessian-vector products) give the condition λ_max/λ_min directly, when
+ *   λ_min > ZERO·λ_max: below that the float32 estimate cannot tell a tiny eigenvalue from a zero
+ *   one (a batch-1 minibatch Hessian is singular), so a condition beyond 1/ZERO = 10⁴ is left to
+ *   the feature-scale test above, which sees its usual cause, unnormalized inputs. With
  *   hidden layers λ_min ≈ 0 is normal (flat, redundant directions), so the Hessian's condition
  *   is not used there; a trained healthy MLP reaches λ_max/λ_min of several hundred.
  * - saddle-point (networks): λ_min < −NEG_NET·|λ_max| (as for objectives; float32 noise is ~1e-7) in the latest estimate while the gradient is
@@ -33,6 +36,11 @@ const HIGH = 0.5;
 const STILL = 1e-4;
 const FLAT_STEPS = 30;
 const FLAT = 0.01;
+/**
+ * Below ZERO·λ_max a λ_min estimate is a zero eigenvalue seen through float32 central differences
+ * (±1e-6·λ_max on a batch-1 regression, whose minibatch Hessian has rank 1), not a condition number.
+ */
+const ZERO = 1e-4;
 
 export type ObjectiveValue = (x: number, y: number) => number;
 
@@ -99,7 +107,7 @@ export class IllConditioningDetector implements Detector {
 /** Condition λ_max/λ_min of a convex model's Hessian from the engine's estimates (median of the last few). */
 function hessianCondition(ctx: DetectorContext): Finding | undefined {
   const recs = ctx.series.curvature.slice(-3);
-  if (recs.length === 0 || !recs.every((r) => r.lambdaMin > 0 && r.lambdaMax / r.lambdaMin > CONDITION)) return undefined;
+  if (recs.length === 0 || !recs.every((r) => r.lambdaMin > ZERO * r.lambdaMax && r.lambdaMax / r.lambdaMin > CONDITION)) return undefined;
   const cond = median(recs.map((r) => r.lambdaMax / r.lambdaMin));
   const last = recs[recs.length - 1];
   const f = featureScales(ctx);

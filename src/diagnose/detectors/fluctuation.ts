@@ -1,6 +1,7 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
-import { isMinibatch, learningRate } from '../detector';
-import { fmt, linearFit, mean, signSwitchRate } from '../stats';
+import type { EpochRecord } from '../../shared/protocol';
+import { isMinibatch, learningRate, Memo } from '../detector';
+import { fmt, linearFit, signSwitchRate } from '../stats';
 
 /**
  * `fluctuation`: minibatch noise dominates a flat trend (recap: "decay α; iterate averaging").
@@ -21,6 +22,8 @@ export class FluctuationDetector implements Detector {
   readonly code = 'fluctuation';
   // A stall caused by saturated or dead units is theirs to explain: decaying α would not fix it.
   readonly supersededBy = ['divergence', 'instability', 'saturated-units', 'dead-units', 'plateau'];
+  /** The epoch half of the test, which changes only with a new evaluation. */
+  private readonly stall = new Memo<{ netDecrease: number; bounce: number } | undefined>();
 
   check(ctx: DetectorContext): Finding | undefined {
     if (!isMinibatch(ctx)) return undefined;
@@ -28,15 +31,11 @@ export class FluctuationDetector implements Detector {
     const n = s.length;
     const ep = s.epochs;
     if (n < WINDOW || ep.length < EPOCHS) return undefined;
-    const epochLoss = ep.slice(-EPOCHS).map((e) => e.trainLoss);
-    const start = ep[0].trainLoss;
-    const end = epochLoss[epochLoss.length - 1];
-    if (!(end > DONE * start)) return undefined;
-    const netDecrease = (epochLoss[0] - end) / Math.abs(epochLoss[0]);
-    const bounce = signSwitchRate(epochLoss);
-    if (!(netDecrease < STALL || bounce >= 0.5)) return undefined;
+    const stalled = this.stall.get(ep.length, () => stalledEpochs(ep));
+    if (!stalled) return undefined;
+    const { netDecrease, bounce } = stalled;
     const fit = linearFit(s.loss, n - WINDOW, n);
-    const level = Math.abs(mean(s.loss, n - WINDOW, n));
+    const level = Math.abs(fit.mean);
     const noise = fit.residualStd / Math.max(level, 1e-12);
     if (!(noise >= NOISE)) return undefined;
     const lr = learningRate(ctx);
@@ -52,4 +51,16 @@ export class FluctuationDetector implements Detector {
       ],
     };
   }
+}
+
+/** Whether the last EPOCHS evaluations stopped improving (net change and bounce), or undefined. */
+function stalledEpochs(ep: readonly EpochRecord[]): { netDecrease: number; bounce: number } | undefined {
+  const epochLoss = ep.slice(-EPOCHS).map((e) => e.trainLoss);
+  const start = ep[0].trainLoss;
+  const end = epochLoss[epochLoss.length - 1];
+  if (!(end > DONE * start)) return undefined;
+  const netDecrease = (epochLoss[0] - end) / Math.abs(epochLoss[0]);
+  const bounce = signSwitchRate(epochLoss);
+  if (!(netDecrease < STALL || bounce >= 0.5)) return undefined;
+  return { netDecrease, bounce };
 }

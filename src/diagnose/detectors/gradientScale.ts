@@ -1,6 +1,7 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
-import { learningRate } from '../detector';
+import { learningRate, Memo } from '../detector';
 import { fmt, median, niceRate } from '../stats';
+import type { RunSeries } from '../series';
 import { featureScales } from './inputs';
 
 /**
@@ -23,7 +24,21 @@ const VANISH = 1e-2;
 const GROWTH = 1e3;
 const HUGE = 50;
 
+/** layerRatio of each series at its record count: the two detectors here ask for it at every check. */
+const ratios = new WeakMap<RunSeries, { total: number; ratio: number }>();
+
 function layerRatio(ctx: DetectorContext): number {
+  const s = ctx.series;
+  let hit = ratios.get(s);
+  if (!hit) ratios.set(s, (hit = { total: -1, ratio: NaN }));
+  if (hit.total !== s.total) {
+    hit.ratio = computeLayerRatio(ctx);
+    hit.total = s.total;
+  }
+  return hit.ratio;
+}
+
+function computeLayerRatio(ctx: DetectorContext): number {
   const g = ctx.series.layerGradNorm;
   const n = ctx.series.length;
   if (g.length < MIN_HIDDEN + 1 || n < WINDOW) return NaN;
@@ -61,12 +76,14 @@ export class VanishingGradientDetector implements Detector {
 export class ExplodingGradientDetector implements Detector {
   readonly code = 'exploding-gradient';
   readonly supersededBy = ['divergence'];
+  /** The first WINDOW kept norms' median: it changes only when the series drops records. */
+  private readonly early = new Memo<number>();
 
   check(ctx: DetectorContext): Finding | undefined {
     const s = ctx.series;
     const n = s.length;
     if (n < 2 * WINDOW) return undefined;
-    const early = median(s.gradNorm, 0, WINDOW);
+    const early = this.early.get(s.offset, () => median(s.gradNorm, 0, WINDOW));
     const late = median(s.gradNorm, n - WINDOW, n);
     const growth = late / Math.max(early, 1e-30);
     const ratio = layerRatio(ctx);

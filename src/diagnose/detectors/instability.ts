@@ -1,5 +1,5 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
-import { isMinibatch, learningRate } from '../detector';
+import { isMinibatch, learningRate, Memo } from '../detector';
 import { fmt, median, niceRate, signSwitchRate } from '../stats';
 
 /**
@@ -37,9 +37,11 @@ export class InstabilityDetector implements Detector {
   private first = NaN;
   private low = Infinity;
   private lowStep = 0;
+  /** The minibatch verdict reads only the epoch evaluations. */
+  private readonly epochVerdict = new Memo<Finding | undefined>();
 
   check(ctx: DetectorContext): Finding | undefined {
-    if (isMinibatch(ctx)) return this.epochs(ctx);
+    if (isMinibatch(ctx)) return this.epochVerdict.get(ctx.series.epochs.length, () => this.epochs(ctx));
     const s = ctx.series;
     const a = 2 / (SPAN + 1);
     // `seen` counts records of the whole run; the series keeps every record not yet seen.

@@ -1,4 +1,4 @@
-import type { Detector, DetectorContext, Finding } from '../detector';
+import { Memo, type Detector, type DetectorContext, type Finding } from '../detector';
 
 /**
  * `symmetry`: hidden units that stay exact copies of each other (same incoming weights, bias and
@@ -16,8 +16,13 @@ const MIN_SHARE = 0.25;
 export class SymmetryDetector implements Detector {
   readonly code = 'symmetry';
   readonly supersededBy = ['divergence'];
+  private readonly memo = new Memo<Finding | undefined>();
 
   check(ctx: DetectorContext): Finding | undefined {
+    return this.memo.get(ctx.series.symmetry.length, () => this.judge(ctx));
+  }
+
+  private judge(ctx: DetectorContext): Finding | undefined {
     const e = ctx.experiment;
     if (e.kind !== 'network') return undefined;
     const recs = ctx.series.symmetry;

@@ -2,7 +2,7 @@ import type { Experiment, NetworkExperiment } from '../../shared/experiment';
 import type { HistogramRecord } from '../../shared/protocol';
 import type { FixDraft } from '../fixes';
 import type { Detector, DetectorContext, Finding } from '../detector';
-import { learningRate } from '../detector';
+import { learningRate, Memo } from '../detector';
 import { fmt, niceRate } from '../stats';
 
 /**
@@ -43,8 +43,13 @@ export class DeadUnitsDetector implements Detector {
   readonly code = 'dead-units';
   // Units killed or saturated on the way to a blow-up are a symptom; the divergence (and its fix) is the problem.
   readonly supersededBy = ['divergence'];
+  private readonly memo = new Memo<Finding | undefined>();
 
   check(ctx: DetectorContext): Finding | undefined {
+    return this.memo.get(ctx.series.histogramCount, () => this.judge(ctx));
+  }
+
+  private judge(ctx: DetectorContext): Finding | undefined {
     const e = net(ctx.experiment);
     if (!e) return undefined;
     const layers = persistentLayers(ctx, (h) => h.deadFraction);
@@ -78,8 +83,13 @@ export class DeadUnitsDetector implements Detector {
 export class SaturatedUnitsDetector implements Detector {
   readonly code = 'saturated-units';
   readonly supersededBy = ['divergence'];
+  private readonly memo = new Memo<Finding | undefined>();
 
   check(ctx: DetectorContext): Finding | undefined {
+    return this.memo.get(ctx.series.histogramCount, () => this.judge(ctx));
+  }
+
+  private judge(ctx: DetectorContext): Finding | undefined {
     const e = net(ctx.experiment);
     if (!e) return undefined;
     const acts = e.model.layers.map((l) => l.activation);

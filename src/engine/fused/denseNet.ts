@@ -59,7 +59,7 @@ export class FusedDenseNet {
    * Mean loss of `rows` rows of x ([rows, nIn0]) against targets y ([rows, units]) at `params`
    * ([W1, b1, …]); fills `grads`.
    */
-  lossAndGrads(params: Float32Array[], x: Float32Array, y: Float32Array, rows: number): number {
+  lossAndGrads(params: readonly Float32Array[], x: Float32Array, y: Float32Array, rows: number): number {
     if (rows > this.maxRows) throw new Error(`fused net: ${rows} rows > ${this.maxRows}`);
     let h = x;
     this.layers.forEach((l, i) => {

@@ -4,9 +4,12 @@
  * PyTorch's default ε is 1e-10; the value used here is whatever the experiment says.
  */
 import { tf } from '../tf';
-import { ArraySlots, f } from './arrays';
+import { ArraySlots } from './arrays';
 import { Slots } from './state';
 import type { Optimizer } from './types';
+
+/** Math.fround, bound here rather than imported (arrays.ts says why). */
+const f = Math.fround;
 
 export class Adagrad implements Optimizer {
   private readonly sums = new Slots();

@@ -11,11 +11,14 @@
  * 003 include it, as here. Without it the first steps are (1−β1)/√(1−β2) ≈ 3× too short.
  * Lecture 004 writes m̂/(v̂ + ε) without the square root, a typo: the step would not be scale-free.
  */
-import { arrayKernels, SIMD_MIN_LENGTH } from '../fused/arrayKernels';
+import { arrayKernels } from '../fused/arrayKernels';
 import { tf } from '../tf';
-import { ArraySlots, f } from './arrays';
+import { ArraySlots, stepSumsJs, sumsAt } from './arrays';
 import { Slots } from './state';
 import type { Optimizer } from './types';
+
+/** Math.fround, bound here rather than imported (arrays.ts says why). */
+const f = Math.fround;
 
 export class Adam implements Optimizer {
   private readonly m = new Slots();
@@ -57,6 +60,14 @@ export class Adam implements Optimizer {
   }
 
   stepArrays(params: Float32Array[], grads: Float32Array[], lr: number): void {
+    this.update(params, grads, lr);
+  }
+
+  stepArraysWithSums(params: Float32Array[], grads: Float32Array[], lr: number, sums: Float64Array): void {
+    this.update(params, grads, lr, sums);
+  }
+
+  private update(params: Float32Array[], grads: Float32Array[], lr: number, sums?: Float64Array): void {
     const ms = this.arrays.m.get(params);
     const vs = this.arrays.v.get(params);
     const maxes = this.amsgrad ? this.arrays.vMax.get(params) : undefined;
@@ -73,7 +84,8 @@ export class Adam implements Optimizer {
       const g = grads[i];
       const m = ms[i];
       const v = vs[i];
-      if (simd && p.length >= SIMD_MIN_LENGTH) return simd.adam(p, g, m, v, maxes?.[i], { b1, c1, b2, c2, minusStep, bc2Sqrt, eps });
+      if (simd?.takes(p)) return simd.adam(p, g, m, v, maxes?.[i], { b1, c1, b2, c2, minusStep, bc2Sqrt, eps }, sums, sumsAt(i));
+      const before = sums && p.slice();
       for (let j = 0; j < p.length; j++) {
         const gj = g[j];
         const mj = f(f(b1 * m[j]) + f(c1 * gj));
@@ -87,6 +99,7 @@ export class Adam implements Optimizer {
         const denom = f(f(f(Math.sqrt(vj)) / bc2Sqrt) + eps);
         p[j] = p[j] + f(f(minusStep * mj) / denom);
       }
+      if (before) stepSumsJs(g, before, p, sums, sumsAt(i));
     });
   }
 

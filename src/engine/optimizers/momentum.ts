@@ -9,11 +9,14 @@
  * The Nesterov form is Sutskever et al.'s reformulation: it needs only the gradient at θ, not at
  * the look-ahead point θ + μ·p of the lecture's formula.
  */
-import { arrayKernels, SIMD_MIN_LENGTH } from '../fused/arrayKernels';
+import { arrayKernels } from '../fused/arrayKernels';
 import { tf } from '../tf';
-import { ArraySlots, f } from './arrays';
+import { ArraySlots, stepSumsJs, sumsAt } from './arrays';
 import { Slots } from './state';
 import type { Optimizer } from './types';
+
+/** Math.fround, bound here rather than imported (arrays.ts says why). */
+const f = Math.fround;
 
 export class Momentum implements Optimizer {
   private readonly velocity = new Slots();
@@ -37,6 +40,14 @@ export class Momentum implements Optimizer {
   }
 
   stepArrays(params: Float32Array[], grads: Float32Array[], lr: number): void {
+    this.update(params, grads, lr);
+  }
+
+  stepArraysWithSums(params: Float32Array[], grads: Float32Array[], lr: number, sums: Float64Array): void {
+    this.update(params, grads, lr, sums);
+  }
+
+  private update(params: Float32Array[], grads: Float32Array[], lr: number, sums?: Float64Array): void {
     const vs = this.velocityArrays.get(params);
     const mu = f(this.mu);
     const a = f(lr);
@@ -44,13 +55,15 @@ export class Momentum implements Optimizer {
     params.forEach((p, i) => {
       const g = grads[i];
       const v = vs[i];
-      if (simd && p.length >= SIMD_MIN_LENGTH) return simd.momentum(p, g, v, mu, a, this.nesterov);
+      if (simd?.takes(p)) return simd.momentum(p, g, v, mu, a, this.nesterov, sums, sumsAt(i));
+      const before = sums && p.slice();
       for (let j = 0; j < p.length; j++) {
         const vj = f(f(mu * v[j]) + g[j]);
         v[j] = vj;
         const direction = this.nesterov ? f(g[j] + f(mu * vj)) : vj;
         p[j] = p[j] - f(a * direction);
       }
+      if (before) stepSumsJs(g, before, p, sums, sumsAt(i));
     });
   }
 

@@ -9,9 +9,12 @@
  * Operations come in torch's float32 order (addcmul (c·a)·b, addcdiv (c·a)/b).
  */
 import { tf } from '../tf';
-import { ArraySlots, f } from './arrays';
+import { ArraySlots } from './arrays';
 import { Slots } from './state';
 import type { Optimizer } from './types';
+
+/** Math.fround, bound here rather than imported (arrays.ts says why). */
+const f = Math.fround;
 
 export class RmsProp implements Optimizer {
   private readonly squares = new Slots();

@@ -45,6 +45,13 @@ export interface Optimizer {
    * tfjs (line searches, Newton, averaging).
    */
   stepArrays?(params: Float32Array[], grads: Float32Array[], lr: number): void;
+  /**
+   * stepArrays (the same bits) that also sums what the step statistics need, in the update's own
+   * pass: per parameter i, Σg², Σ(θ' − θ)² and Σθ² at sums[3i…3i + 2] (fused/arrayKernels.ts
+   * STEP_SUMS; float64 sums, of float32 products on the SIMD path). No copy of θ is kept, so the
+   * BLAS step (fused/blasStep.ts) takes it when present; methods without it get separate passes.
+   */
+  stepArraysWithSums?(params: Float32Array[], grads: Float32Array[], lr: number, sums: Float64Array): void;
   /** Frees the state variables. */
   dispose(): void;
 }

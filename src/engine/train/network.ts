@@ -10,8 +10,10 @@
 import type { NetworkExperiment } from '../../shared/experiment';
 import type { HistogramRecord, StepRecord } from '../../shared/protocol';
 import type { Dataset } from '../data/dataset';
+import { BlasCentralDifferences, BlasDenseNet } from '../fused/blasNet';
 import { BlasStepper } from '../fused/blasStep';
-import { headKind } from '../fused/denseNet';
+import { FusedDenseNet, headKind } from '../fused/denseNet';
+import { hostFloats } from '../fused/hostMemory';
 import { FusedStepper } from '../fused/step';
 import { nativeKernels } from '../native/kernels';
 import { histogram, unitHealth } from '../instruments/histogram';
@@ -22,7 +24,7 @@ import type { Optimizer } from '../optimizers';
 import { streamFor } from '../random';
 import { tf } from '../tf';
 import { classifierMetrics } from './classifierMetrics';
-import type { Evaluation, Problem } from './problem';
+import type { ArrayGradients, Evaluation, Problem } from './problem';
 import type { StepInput } from './step';
 
 /** Keep every batch on the backend when the training split is at most this many floats. */
@@ -81,6 +83,8 @@ class MlpProblem implements NetworkProblem {
   private readonly variables: tf.Variable[];
   /** Batches carry xᵀ (the fused WASM dense layers, model/dense.ts). */
   private readonly transposed: boolean;
+  /** On the BLAS and the fused JS step: gradients on the same kernels, for the instruments. */
+  readonly arrayGradients?: ArrayGradients;
 
   constructor(
     exp: NetworkExperiment,
@@ -106,9 +110,15 @@ class MlpProblem implements NetworkProblem {
     const small = head !== undefined && (smallNetPath === 'always' || (smallNetPath === 'auto' && FusedStepper.worthIt(shape, this.batchSize)));
     const kernels = nativeKernels();
     if (smallNetPath === 'blas' && !kernels) throw new Error('the BLAS step needs native kernels (useNativeKernels)');
-    if (head && small) this.small = new FusedStepper(shape, head, this.batchSize, this.variables, this.layerGroups);
-    else if (head && kernels && (smallNetPath === 'blas' || smallNetPath === 'auto')) {
+    if (head && small) {
+      this.small = new FusedStepper(shape, head, this.batchSize, this.variables, this.layerGroups);
+      this.arrayGradients = this.smallGradients(() => new FusedDenseNet(shape, head, this.batchSize));
+    } else if (head && kernels && (smallNetPath === 'blas' || smallNetPath === 'auto')) {
       this.blas = new BlasStepper(shape, head, this.batchSize, this.variables, this.layerGroups, kernels);
+      this.arrayGradients = this.blasGradients(
+        () => BlasDenseNet.standalone(shape, head, this.batchSize, kernels),
+        () => new BlasCentralDifferences(shape, head, this.batchSize, kernels),
+      );
     }
     // Uploaded up front (not lazily) so the tensor count is flat from the first step on. The fused
     // small-net step reads the arrays; its batches are tiny to upload when tfjs needs one (an
@@ -141,6 +151,51 @@ class MlpProblem implements NetworkProblem {
     if (!this.blas) return undefined;
     const [x, y, rows] = this.batchArrays(s.step);
     return this.blas.bareStep(optimizer, s, x, y, rows);
+  }
+
+  /**
+   * Gradients on BLAS nets of their own (made on first use), so the step's buffers and θ stay
+   * untouched; θ is read from the Variables after the step writes its θ there (`params`), so an
+   * instrument that moved them since is seen too.
+   */
+  private blasGradients(net: () => BlasDenseNet, differences: () => BlasCentralDifferences): ArrayGradients {
+    let gradients: BlasDenseNet | undefined;
+    let products: BlasCentralDifferences | undefined;
+    return {
+      theta: () => this.params.map((v) => hostFloats(v).slice()),
+      gradientAt: (theta, step, grads) => {
+        gradients ??= net();
+        const [x, y, rows] = this.batchArrays(step);
+        return gradients.lossAndGradsInto(theta, x, y, rows, grads);
+      },
+      centralDifferences: (theta, step) => {
+        const d = (products ??= differences());
+        const [x, y, rows] = this.batchArrays(step);
+        d.prepare(theta, x, y, rows);
+        return (v, eps, out) => d.product(v, eps, out);
+      },
+    };
+  }
+
+  /**
+   * Gradients on a fused net of their own (made on first use), so the step's buffers stay
+   * untouched; θ is read from the Variables, which hold it on this path. The tiny 2-16-16-1 net at
+   * batch 32: a gradient here is ~0.05 ms, through tfjs ~1 ms of per-kernel overhead, and the
+   * curvature probe takes ~33 a call (~1.5 ms warm here against 30–50 ms), so a cheaper
+   * `centralDifferences` would not be worth its code.
+   */
+  private smallGradients(net: () => FusedDenseNet): ArrayGradients {
+    let gradients: FusedDenseNet | undefined;
+    return {
+      theta: () => this.variables.map((v) => hostFloats(v).slice()),
+      gradientAt: (theta, step, grads) => {
+        const n = (gradients ??= net());
+        const [x, y, rows] = this.batchArrays(step);
+        const loss = n.lossAndGrads(theta, x, y, rows);
+        n.grads.forEach((g, i) => grads[i].set(g));
+        return loss;
+      },
+    };
   }
 
   /** The step's minibatch as views of the training arrays: x, y and the row count. */

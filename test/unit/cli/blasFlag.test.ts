@@ -63,6 +63,6 @@ describe('cli: --no-blas', function () {
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { backend: string; backendReason: string };
     assert.match(out.backend, /^cpu \+ \w+$/, out.backendReason);
-    assert.match(out.backendReason, /; dense layers on \w+.* \(.+\)$/);
+    assert.match(out.backendReason, /; dense nets beyond the small-net JS step train on \w+.* \(.+\)$/);
   });
 });

@@ -2,13 +2,15 @@
  * The WASM SIMD kernels (engine/fused/arrayKernels.ts) give the bits of the JS loops they stand
  * in for: the optimizers' array forms (a parameter of SIMD_MIN_LENGTH floats or more takes the
  * kernel, on copies or in place in a KernelArena; the same values cut into shorter pieces take the
- * JS loop) and ReLU and its gradient.
+ * JS loop) and ReLU and its gradient. The forms that also sum the step statistics
+ * (stepArraysWithSums) make the same update and sum what it did to float32 accuracy.
  */
 import * as assert from 'node:assert/strict';
-import { arrayKernels, KernelArena, SIMD_MIN_LENGTH } from '../../../src/engine/fused/arrayKernels';
+import { arrayKernels, KernelArena, SIMD_MIN_LENGTH, STEP_SUMS } from '../../../src/engine/fused/arrayKernels';
 import { activateInPlace, activationGradInPlace } from '../../../src/engine/fused/denseNet';
 import { createOptimizer } from '../../../src/engine/optimizers';
 import { Rng } from '../../../src/engine/random';
+import { norm32 } from '../../../src/engine/train/step';
 import type { OptimizerSpec } from '../../../src/shared/experiment';
 import { optimizer } from './fixtures';
 
@@ -38,19 +40,21 @@ function joined(parts: Float32Array[], n: number): Float32Array {
   return out;
 }
 
+/** Every optimizer with a SIMD kernel, with and without its options. */
+const KERNEL_OPTIMIZERS: Partial<OptimizerSpec>[] = [
+  { name: 'sgd', learningRate: 0.1 },
+  { name: 'momentum', learningRate: 0.05, momentum: 0.9 },
+  { name: 'nesterov', learningRate: 0.05, momentum: 0.8 },
+  { name: 'adam', learningRate: 0.01 },
+  { name: 'adam', learningRate: 0.003, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, amsgrad: true },
+];
+
 describe('engine: WASM SIMD array kernels = the JS loops, bit for bit', () => {
   it('WASM SIMD is available in this Node', () => {
     assert.ok(arrayKernels(), 'the kernels instantiate');
   });
 
-  const cases: Partial<OptimizerSpec>[] = [
-    { name: 'sgd', learningRate: 0.1 },
-    { name: 'momentum', learningRate: 0.05, momentum: 0.9 },
-    { name: 'nesterov', learningRate: 0.05, momentum: 0.8 },
-    { name: 'adam', learningRate: 0.01 },
-    { name: 'adam', learningRate: 0.003, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, amsgrad: true },
-  ];
-  for (const c of cases) {
+  for (const c of KERNEL_OPTIMIZERS) {
     for (const where of ['copied', 'in an arena'] as const) {
       it(`${c.name}${c.amsgrad ? ' amsgrad' : ''}, ${where}: 30 steps on ${SIMD_MIN_LENGTH * 5 + 3} parameters (tails and tiny, huge and zero gradients)`, () => {
         const n = SIMD_MIN_LENGTH * 5 + 3;
@@ -130,5 +134,126 @@ describe('engine: WASM SIMD array kernels = the JS loops, bit for bit', () => {
       assert.deepEqual(differing(dk, dj), [], `relu gradient, n = ${n}`);
       assert.equal(dk[n + 1], d[n + 1], 'nothing past n is touched');
     }
+  });
+});
+
+/** Σg², Σ(after − before)², Σbefore² in float64: what a stepArraysWithSums call should report. */
+function exactSums(g: Float32Array, before: Float32Array, after: Float32Array): number[] {
+  let gg = 0;
+  let dd = 0;
+  let ww = 0;
+  for (let i = 0; i < g.length; i++) {
+    gg += g[i] * g[i];
+    dd += (after[i] - before[i]) ** 2;
+    ww += before[i] * before[i];
+  }
+  return [gg, dd, ww];
+}
+
+/** |got − want| ≤ rel·want, plus the float32 underflow the kernels allow (n·2⁻¹⁴⁹). */
+function assertClose(got: number, want: number, n: number, rel: number, what: string): void {
+  assert.ok(Math.abs(got - want) <= rel * want + n * 2 ** -149, `${what}: ${got} vs ${want}`);
+}
+
+describe('engine: the optimizers\' array forms with the step sums (stepArraysWithSums)', () => {
+  for (const c of KERNEL_OPTIMIZERS) {
+    for (const where of ['copied', 'in an arena'] as const) {
+      it(`${c.name}${c.amsgrad ? ' amsgrad' : ''}, ${where}: the bits of stepArrays, and the sums of what it did within 1e-5`, () => {
+        // A long parameter (SIMD kernel, tail of 3) and a short one (in an arena: the kernel too; copied: the JS loop).
+        const sizes = [SIMD_MIN_LENGTH * 5 + 3, 37];
+        const rng = new Rng(8);
+        const arena = where === 'in an arena' ? KernelArena.create(6 * sizes.reduce((a, n) => a + n + 4, 0)) : undefined;
+        const alloc = (n: number) => arena?.alloc(n) ?? new Float32Array(n);
+        const theta = sizes.map((n) => Float32Array.from({ length: n }, () => rng.normal()));
+        const summed = theta.map((t) => {
+          const a = alloc(t.length);
+          a.set(t);
+          return a;
+        });
+        const grads = sizes.map(alloc);
+        const plain = theta.map((t) => pieces(t));
+        const withSums = createOptimizer(optimizer(c));
+        const reference = createOptimizer(optimizer(c));
+        assert.ok(withSums.stepArraysWithSums, `${c.name} has the summed form`);
+        const sums = new Float64Array(STEP_SUMS * sizes.length);
+        for (let s = 0; s < 30; s++) {
+          // Zeros, gradients whose squares underflow float32, large ones, and ordinary ones.
+          grads.forEach((g) => g.set(Float32Array.from({ length: g.length }, (_, i) => (i % 97 === 0 ? 0 : i % 89 === 0 ? 1e-30 * rng.normal() : i % 83 === 0 ? 1e12 : rng.normal() * (s + 1)))));
+          const lr = (c.learningRate ?? 0.01) / (1 + s);
+          const before = summed.map((p) => p.slice());
+          withSums.stepArraysWithSums?.(summed, grads, lr, sums);
+          reference.stepArrays?.(plain.flat(), grads.flatMap((g) => pieces(g)), lr);
+          summed.forEach((p, i) => {
+            assert.deepEqual(differing(p, joined(plain[i], p.length)), [], `step ${s}, parameter ${i}: the update's bits`);
+            const want = exactSums(grads[i], before[i], p);
+            ['Σg²', 'Σ(θ′ − θ)²', 'Σθ²'].forEach((what, k) => assertClose(sums[STEP_SUMS * i + k], want[k], p.length, 1e-5, `step ${s}, parameter ${i}, ${what}`));
+          });
+        }
+        assert.ok(summed[0].some((v, i) => v !== theta[0][i]), 'the parameters moved');
+      });
+    }
+  }
+
+  it('float32 overflow and NaN: Σg² is infinite where the float64 sum passes float32 (norm32 alike); so is Σθ of huge weights; NaN stays NaN', () => {
+    const k = arrayKernels();
+    assert.ok(k);
+    const rng = new Rng(3);
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 1001]) {
+      const arena = KernelArena.create(4 * (n + 4));
+      assert.ok(arena);
+      const fresh = (f: (i: number) => number) => {
+        const a = arena.alloc(n);
+        assert.ok(a);
+        a.set(Float32Array.from({ length: n }, (_, i) => f(i)));
+        return a;
+      };
+      const last = n - 1;
+      const sums = new Float64Array(STEP_SUMS);
+      // A gradient past 1.8e19: its square overflows float32, as the float64 sum does once rounded.
+      const p = fresh(() => rng.normal());
+      const g = fresh((i) => (i === last ? 3e19 : rng.normal()));
+      const before = p.slice();
+      k.sgd(p, g, 1e-30, sums);
+      const want = exactSums(g, before, p);
+      assert.equal(sums[0], Infinity, `n = ${n}: Σg²`);
+      assert.equal(norm32(sums[0]), norm32(want[0]));
+      assertClose(sums[2], want[2], n, 1e-5, `n = ${n}: Σθ²`);
+      // Weights past 1.8e19: Σθ² overflows float32 (the BLAS step sums such weights in float64 itself).
+      const big = fresh((i) => (i === last ? 2e19 : rng.normal()));
+      k.sgd(big, fresh(() => rng.normal()), 0.01, sums);
+      assert.equal(sums[2], Infinity, `n = ${n}: Σθ² of huge weights`);
+      // NaN in a gradient reaches every sum it touches.
+      const q = fresh(() => rng.normal());
+      k.momentum(q, fresh((i) => (i === last ? NaN : rng.normal())), fresh(() => 0), 0.9, 0.1, false, sums);
+      assert.ok(Number.isNaN(sums[0]) && Number.isNaN(sums[1]), `n = ${n}: NaN in Σg² and Σ(θ′ − θ)²`);
+    }
+  });
+
+  it('sumSquares: float64 sums of float32 squares within 1e-5, every length 0–17 and 1,001, 100,352; Infinity past float32', () => {
+    const k = arrayKernels();
+    assert.ok(k);
+    const rng = new Rng(4);
+    for (const n of [...Array.from({ length: 18 }, (_, i) => i), 1001, 100352]) {
+      const a = Float32Array.from({ length: n }, (_, i) => (i % 31 === 0 ? 0 : rng.normal() * 10));
+      const want = a.reduce((s, v) => s + v * v, 0);
+      assertClose(k.sumSquares(a), want, n, 1e-5, `n = ${n}`);
+      const arena = KernelArena.create(n + 8);
+      const inArena = arena?.alloc(n);
+      assert.ok(inArena);
+      inArena.set(a);
+      assertClose(k.sumSquares(inArena), want, n, 1e-5, `n = ${n}, in an arena`);
+    }
+    assert.equal(k.sumSquares(Float32Array.of(1, 2e19, 3)), Infinity);
+    assert.ok(Number.isNaN(k.sumSquares(Float32Array.of(1, NaN, 3))));
+  });
+
+  it('short arrays take the kernels in an arena (no copies to pay for), the JS loops elsewhere', () => {
+    const k = arrayKernels();
+    const arena = KernelArena.create(100);
+    const short = arena?.alloc(10);
+    assert.ok(k && short);
+    assert.ok(k.takes(short));
+    assert.ok(!k.takes(new Float32Array(10)));
+    assert.ok(k.takes(new Float32Array(SIMD_MIN_LENGTH)));
   });
 });

@@ -11,7 +11,6 @@ import type { NetworkExperiment, OptimizerSpec } from '../../../src/shared/exper
 import type { EngineEvent, EpochRecord, HistogramRecord, ProbeRecord, RunInfo, StepRecord } from '../../../src/shared/protocol';
 import { selectBackend } from '../../../src/engine/backend';
 import type { Dataset } from '../../../src/engine/data/dataset';
-import { prepareDataset } from '../../../src/engine/data/dataset';
 import { BlasStepper } from '../../../src/engine/fused/blasStep';
 import { Head } from '../../../src/engine/model/loss';
 import { Mlp } from '../../../src/engine/model/mlp';
@@ -25,56 +24,11 @@ import { networkProblem, type NetworkProblem, type SmallNetPath } from '../../..
 import { runExperiment } from '../../../src/engine/run';
 import { trainStep } from '../../../src/engine/train/step';
 import { networkExp, optimizer } from './fixtures';
+import { BLAS_NETS, dataset, KERNELS } from './denseNetCases';
 import { label, loadFixture, optimizerSpec, type MlpFixture } from './referenceFixtures';
 
 const native = loadNativeKernels().kernels;
-const KERNELS: [string, NativeKernels][] = [['JS reference kernels', referenceKernels], ...(native ? [[`native ${native.library}`, native] as [string, NativeKernels]] : [])];
-
-type Kind = 'classes' | 'binary' | 'regression';
-
-/** 20 standard-normal features; targets from a fixed random linear map (learnable, not trivial). */
-function dataset(kind: Kind, n = 320): Dataset {
-  const rng = new Rng(11);
-  const f = 20;
-  const x = Float32Array.from({ length: n * f }, () => rng.normal());
-  const w = Float32Array.from({ length: f * 5 }, () => rng.normal());
-  const y = new Float32Array(n);
-  for (let r = 0; r < n; r++) {
-    const s = [0, 1, 2, 3, 4].map((c) => x.subarray(r * f, r * f + f).reduce((a, v, j) => a + v * w[j * 5 + c], 0));
-    y[r] = kind === 'classes' ? s.indexOf(Math.max(...s)) : kind === 'binary' ? Number(s[0] > 0) : 0.5 * s[0] + 0.1 * rng.normal();
-  }
-  const classes = kind === 'classes' ? ['a', 'b', 'c', 'd', 'e'] : kind === 'binary' ? ['no', 'yes'] : undefined;
-  const featureNames = Array.from({ length: f }, (_, j) => `x${j}`);
-  return prepareDataset({ x, y, n, nFeatures: f, featureNames, classes }, new Rng(2), 0.2, false);
-}
-
-/**
- * Differences stay at float32 rounding (~1e-7 here) as long as no pre-activation lands within
- * rounding of a ReLU kink: there the two paths may take different slopes for one unit and row,
- * and Adam, which moves every coordinate by ~α whatever its gradient's size, turns that into a
- * visible difference (20-48 sigmoid-24 leakyRelu-1 on this data: a z of 5e-8 at step 5, then
- * 1e-2 on the weights of that unit). The nets below are chosen clear of that.
- */
-const NETS: { title: string; kind: Kind; exp: NetworkExperiment }[] = [
-  {
-    title: '20-64-32-5 relu/tanh, softmax cross-entropy',
-    kind: 'classes',
-    exp: networkExp({ model: { layers: [{ units: 64, activation: 'relu' }, { units: 32, activation: 'tanh' }] }, training: { batchSize: 32 } }),
-  },
-  {
-    title: '20-48-24-1 leakyRelu/sigmoid, sigmoid cross-entropy',
-    kind: 'binary',
-    exp: networkExp({
-      model: { layers: [{ units: 48, activation: 'leakyRelu' }, { units: 24, activation: 'sigmoid' }], output: 'sigmoid', init: { scheme: 'glorot' } },
-      training: { batchSize: 40 },
-    }),
-  },
-  {
-    title: '20-40-1 tanh, linear mse',
-    kind: 'regression',
-    exp: networkExp({ model: { layers: [{ units: 40, activation: 'tanh' }], output: 'linear', loss: 'mse', init: { scheme: 'glorot' } }, training: { batchSize: 64 } }),
-  },
-];
+const NETS = BLAS_NETS;
 
 const OPTIMIZERS: Partial<OptimizerSpec>[] = [
   { name: 'sgd', learningRate: 0.05 },
@@ -120,6 +74,8 @@ function series(exp: NetworkExperiment, ds: Dataset, path: SmallNetPath, kernels
   let arraySteps = 0;
   const arrays = opt.stepArrays?.bind(opt);
   if (arrays) opt.stepArrays = (p, g, lr) => (arraySteps++, arrays(p, g, lr));
+  const summed = opt.stepArraysWithSums?.bind(opt);
+  if (summed) opt.stepArraysWithSums = (p, g, lr, sums) => (arraySteps++, summed(p, g, lr, sums));
   try {
     const records: StepRecord[] = [];
     for (let k = 0; k <= steps; k++) records.push(trainStep(problem, opt, { step: k, epoch: 0, lr: exp.optimizer.learningRate, update: k < steps }));
@@ -250,6 +206,87 @@ describe('engine: BLAS dense-net step = the general tfjs path', function () {
         model.dispose();
       }
     });
+  }
+});
+
+/**
+ * With SGD, momentum and Adam the BLAS step takes its statistics from the optimizer's own pass
+ * (stepArraysWithSums), whose float32 Σθ² would overflow past |θ| = 1.8e19 and turn the ratio
+ * into 0: the step must notice weights that large, whether an update or an assignment to the
+ * Variables brought them. Each ratio is checked against θ_t and θ_t+1 read from the Variables,
+ * in float64, across a step without statistics and reassigned Variables too.
+ */
+describe('engine: the BLAS step\'s statistics from the update itself', function () {
+  this.timeout(300000);
+  after(() => selectBackend('cpu'));
+
+  /** Per layer ‖θ_t+1 − θ_t‖ / (‖θ_t‖ + 1e-12), float64 sums (train/step.ts's definition). */
+  function ratios(before: Float32Array[], after: Float32Array[], groups: number[][]): number[] {
+    return groups.map((idx) => {
+      let d = 0;
+      let w = 0;
+      for (const i of idx) {
+        for (let j = 0; j < before[i].length; j++) {
+          d += (after[i][j] - before[i][j]) ** 2;
+          w += before[i][j] ** 2;
+        }
+      }
+      return Math.sqrt(d) / (Math.sqrt(w) + 1e-12);
+    });
+  }
+
+  const OPTS: Partial<OptimizerSpec>[] = [{ name: 'sgd', learningRate: 0.05 }, { name: 'momentum', learningRate: 0.02 }, { name: 'adam', learningRate: 0.003 }];
+  for (const [kName, kernels] of KERNELS) {
+    for (const o of OPTS) {
+      it(`${kName}, ${o.name}: update ratios of θ_t and θ_t+1 across a bare step, reassigned Variables and a weight of 3e19`, async () => {
+        await selectBackend('cpu', [], false);
+        const tensors = tf.memory().numTensors;
+        const [rows, nIn, classes] = [96, 20, 5];
+        const rng = new Rng(21);
+        const x = Float32Array.from({ length: rows * nIn }, () => rng.normal());
+        const head = new Head('softmax', 'crossentropy', { classes: ['a', 'b', 'c', 'd', 'e'], nOutputs: classes });
+        const y = head.encodeTargets(Float32Array.from({ length: rows }, () => rng.int(classes)));
+        const model = new Mlp(
+          { layers: [{ units: 64, activation: 'relu' }, { units: 32, activation: 'tanh' }], output: 'softmax', loss: 'crossentropy', init: { scheme: 'glorot', scale: 1, bias: 0 } },
+          nIn,
+          classes,
+          new Rng(1),
+        );
+        const shape = model.layers.map((l) => ({ nIn: l.W.shape[0], nOut: l.units, activation: l.activation }));
+        const groups = model.layerParamIndices;
+        const stepper = new BlasStepper(shape, 'softmaxCrossEntropy', rows, model.params, groups, kernels);
+        const opt = createOptimizer(optimizer(o));
+        assert.ok(opt.stepArraysWithSums, 'the summed form is what this test is about');
+        const read = () => {
+          stepper.sync();
+          return model.params.map((p) => p.dataSync().slice() as Float32Array);
+        };
+        const assign = (f: (v: Float32Array, i: number) => Float32Array) => {
+          const values = read();
+          tf.tidy(() => model.params.forEach((p, i) => p.assign(tf.tensor(f(values[i], i), p.shape))));
+        };
+        const last = model.params.length - 1;
+        try {
+          for (let k = 0; k < 12; k++) {
+            if (k === 3) stepper.bareStep(opt, { step: k, epoch: 0, lr: 0.5, update: true }, x, y, rows);
+            if (k === 6) assign((v) => v.map((w) => 1.5 * w));
+            if (k === 9) assign((v, i) => (i === last ? v.map((w, j) => (j === 0 ? 3e19 : w)) : v));
+            const before = read();
+            const rec = stepper.step(opt, { step: k, epoch: 0, lr: o.learningRate ?? 0.01, update: true }, x, y, rows);
+            assert.ok(rec && Number.isFinite(rec.loss) && Number.isFinite(rec.gradNorm), `step ${k}: a finite step`);
+            const want = ratios(before, read(), groups);
+            rec.updateRatios.forEach((r, l) => {
+              assert.ok(want[l] > 0, `step ${k}, layer ${l}: the layer moved`);
+              assert.ok(Math.abs(r - want[l]) <= 1e-5 * want[l], `step ${k}, layer ${l}: ratio ${r} vs ${want[l]}`);
+            });
+          }
+        } finally {
+          opt.dispose();
+          model.dispose();
+        }
+        assert.equal(tf.memory().numTensors, tensors, 'no tensor leaked');
+      });
+    }
   }
 });
 
@@ -421,7 +458,7 @@ describe('engine: runExperiment on the native BLAS step', function () {
   it('same series, evaluations, histograms, probes and final weights as tfjs alone; tensor count flat', async function () {
     if (!native) this.skip(); // the addon is not built here: the reference-kernel tests above cover the step
     const [a, b, again] = [await run(exp, true), await run(exp, false), await run(exp, true)];
-    assert.match(a.info?.backend.reason ?? '', /dense layers on/);
+    assert.match(a.info?.backend.reason ?? '', /dense nets beyond the small-net JS step train on/);
     assert.ok(!b.info?.backend.blas, 'the second run is tfjs only');
     for (const r of [a, b, again]) {
       assert.equal(r.leaked, 0, 'no tensor left after a run');

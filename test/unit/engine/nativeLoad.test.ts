@@ -80,7 +80,7 @@ describe('engine: loading the native BLAS addon and the switch', () => {
     assert.deepEqual(b, {
       name: 'wasm',
       label: 'wasm (SIMD) + OpenBLAS',
-      reason: 'auto: @tensorflow/tfjs-node not installed; using wasm (SIMD); dense layers on OpenBLAS 0.3.21 Haswell (libopenblas.so.0)',
+      reason: 'auto: @tensorflow/tfjs-node not installed; using wasm (SIMD); dense nets beyond the small-net JS step train on OpenBLAS 0.3.21 Haswell (libopenblas.so.0)',
       blas: 'OpenBLAS 0.3.21 Haswell (libopenblas.so.0)',
     });
   });
