@@ -135,7 +135,7 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
         diffs.push((withStats - (performance.now() - t)) / (BLOCK / 2));
       }
       stats = Math.max(0, median(diffs));
-      statsName = 'step statistics (native sums: full − bare BLAS step)';
+      statsName = 'step statistics (in the SIMD update pass: full − bare BLAS step)';
     }
     components.push({ name: statsName, msPerCall: stats, callsPerRun: total, msPerStep: stats });
     // What trainStep takes: the instruments' budgets are shares of it.
