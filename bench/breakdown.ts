@@ -5,7 +5,9 @@
  * component is timed by itself in one process (so machine load hits the bare step and the
  * component alike):
  * - step statistics: on tfjs, the work trainStep adds to a bare step, timed by itself (medians);
- *   on the BLAS step, the full step less the bare one, in alternating blocks (medians of pairs);
+ *   on the BLAS step, the full step less the bare one, on twin problems (same seed and data, one
+ *   stepping full and one bare, blocks alternating; medians of pairs) so the full one never pays
+ *   the Σθ² pre-pass a bare step would leave it, which is timed as its own once-per-run row;
  * - histograms, symmetry snapshots, curvature estimates: time per call (with the step after it,
  *   less a step: the BLAS step writes θ to tfjs before a call and re-reads it after a probe moved
  *   it) × the calls the run makes, found by replaying the engine's own cadences and budgets
@@ -16,6 +18,7 @@
  */
 import type { BackendPreference, MetricsBatch, RunInfo, StepRecord } from '../src/shared/protocol';
 import { DiagnosisMonitor } from '../src/diagnose/monitor';
+import { monitorPacing } from '../src/engine/run';
 import { selectBackend } from '../src/engine/backend';
 import { Coalescer } from '../src/engine/coalescer';
 import { loadDataset } from '../src/engine/data/load';
@@ -86,10 +89,16 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
   const total = problem.totalSteps;
   const spe = stepsPerEpoch(w);
   const bare = bareStep(problem, optimizer, lr);
+  // The bare side of the BLAS step's A/B: a twin problem (same seed, same data, same steps), so the
+  // instrumented one never takes a bare step, which would leave θ unchecked and make its next full
+  // step pay the Σθ² pre-pass that a real run pays only at its first step and after a reassignment.
+  const twin = problem.stepPath === 'blas' ? networkProblem(exp, ds, choice.name === 'wasm') : undefined;
+  const twinOptimizer = twin ? createOptimizer(exp.optimizer) : undefined;
   const records: StepRecord[] = [];
   // Steps stay in the first epoch (no evaluation in a bare loop either); the data wraps around.
   let s = 0;
   const next = () => s++ % (spe - 1);
+  const at = (k: number) => ({ step: k % (spe - 1), epoch: 0, lr, update: true });
   const full = () => {
     const r = trainStep(problem, optimizer, { step: next(), epoch: 0, lr, update: true });
     records.push(r);
@@ -97,19 +106,79 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
   };
   const components: Component[] = [];
   try {
-    for (let k = 0; k < 5; k++) full();
-    // The bare step: medians of blocks (a load spike hits one block, not the figure).
-    const bareMs: number[] = [];
-    const t0 = performance.now();
-    while (bareMs.length < 6 || (performance.now() - t0 < budgetS * 1000 && bareMs.length < 200)) {
-      const t = performance.now();
-      for (let k = 0; k < BLOCK; k++) bare(next());
-      bareMs.push((performance.now() - t) / BLOCK);
-    }
-    const bareMsPerStep = median(bareMs);
     const path = problem.stepPath;
+    let bareMsPerStep: number;
     let stats = 0;
     let statsName = 'step statistics (inside the fused step)';
+    let prePass: number | undefined;
+    if (twin && twinOptimizer) {
+      // Full steps on `problem`, bare ones on `twin`, over the same batches in blocks, the order
+      // alternating pair by pair (drift hits both sides alike); both start from the same θ and take
+      // the same updates, so they do the same arithmetic (down to subnormal moments).
+      const fullBlock = (from: number) => {
+        for (let k = 0; k < BLOCK; k++) records.push(trainStep(problem, optimizer, at(from + k)));
+      };
+      const bareBlock = (from: number) => {
+        for (let k = 0; k < BLOCK; k++) twin.bareFusedStep(twinOptimizer, at(from + k));
+      };
+      const timed = (f: (from: number) => void, from: number) => {
+        const t = performance.now();
+        f(from);
+        return (performance.now() - t) / BLOCK;
+      };
+      fullBlock(0);
+      bareBlock(0);
+      const bareMs: number[] = [];
+      const diffs: number[] = [];
+      let pairs = 0;
+      const t1 = performance.now();
+      for (let pair = 1; pair <= 20 || (performance.now() - t1 < budgetS * 1000 && pair <= 400); pair++) {
+        const from = pair * BLOCK;
+        let f: number;
+        let b: number;
+        if (pair % 2) {
+          f = timed(fullBlock, from);
+          b = timed(bareBlock, from);
+        } else {
+          b = timed(bareBlock, from);
+          f = timed(fullBlock, from);
+        }
+        bareMs.push(b);
+        diffs.push(f - b);
+        pairs = pair;
+      }
+      s = (pairs + 1) * BLOCK;
+      bareMsPerStep = median(bareMs);
+      stats = Math.max(0, median(diffs));
+      statsName = 'step statistics (in the SIMD update pass: full − bare BLAS step, twin problems)';
+      // What a real run pays once at its first step and again after anything assigns the Variables
+      // (an instrument's share of it is already in that instrument's per-call figure below): the
+      // re-read of θ and the Σθ² pre-pass. A full step after a same-value assignment less a full step.
+      const params = problem.params;
+      const ms: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        // New data for the same values, as an instrument's assign() leaves (clone() would share the data).
+        tf.tidy(() => params.forEach((p) => p.assign(tf.tensor(p.dataSync(), p.shape))));
+        let t = performance.now();
+        full();
+        const after = performance.now() - t;
+        t = performance.now();
+        full();
+        ms.push(after - (performance.now() - t));
+      }
+      prePass = Math.max(0, median(ms));
+    } else {
+      for (let k = 0; k < 5; k++) full();
+      // The bare step: medians of blocks (a load spike hits one block, not the figure).
+      const bareMs: number[] = [];
+      const t0 = performance.now();
+      while (bareMs.length < 6 || (performance.now() - t0 < budgetS * 1000 && bareMs.length < 200)) {
+        const t = performance.now();
+        for (let k = 0; k < BLOCK; k++) bare(next());
+        bareMs.push((performance.now() - t) / BLOCK);
+      }
+      bareMsPerStep = median(bareMs);
+    }
     if (path === 'tfjs') {
       // What trainStep adds to a bare step: tensors sharing θ_t's data and one pass per parameter
       // (train/step.ts). Timed by itself: an A/B of whole steps drowns 0.05 ms in the steps' noise.
@@ -122,22 +191,11 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
         }),
       );
       statsName = 'step statistics (norms, update ratios)';
-    } else if (path === 'blas') {
-      // The BLAS step with its statistics less the same step without (fused/blasStep.ts), block by block.
-      const diffs: number[] = [];
-      const t1 = performance.now();
-      while (diffs.length < 20 || (performance.now() - t1 < budgetS * 1000 && diffs.length < 200)) {
-        let t = performance.now();
-        for (let k = 0; k < BLOCK / 2; k++) full();
-        const withStats = performance.now() - t;
-        t = performance.now();
-        for (let k = 0; k < BLOCK / 2; k++) problem.bareFusedStep(optimizer, { step: next(), epoch: 0, lr, update: true });
-        diffs.push((withStats - (performance.now() - t)) / (BLOCK / 2));
-      }
-      stats = Math.max(0, median(diffs));
-      statsName = 'step statistics (in the SIMD update pass: full − bare BLAS step)';
     }
     components.push({ name: statsName, msPerCall: stats, callsPerRun: total, msPerStep: stats });
+    if (prePass !== undefined) {
+      components.push({ name: 'θ re-read + Σθ² pre-pass (once per run, see bench/README.md)', msPerCall: prePass, callsPerRun: 1, msPerStep: prePass / total });
+    }
     // What trainStep takes: the instruments' budgets are shares of it.
     const stepMs = bareMsPerStep + stats;
 
@@ -187,7 +245,9 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
       runId: 'bench', name: w.id, source: w.id, kind: 'network', optimizer: exp.optimizer.name, backend: choice,
       paramCount: problem.paramCount, totalSteps: total, layers: problem.layerLabels, startedAt: Date.now(), trainSize: ds.nTrain,
     };
-    const monitor = new DiagnosisMonitor(exp, info);
+    // The engine paces the checks of large nets by the step time run so far (src/engine/run.ts).
+    let stepClock = 0;
+    const monitor = new DiagnosisMonitor(exp, info, undefined, monitorPacing(problem.paramCount, () => stepClock));
     let clock = 0;
     let monitorMs = 0;
     const coalescer = new Coalescer(50, (b: MetricsBatch) => {
@@ -198,6 +258,7 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
     const t2 = performance.now();
     for (let k = 0; k < total; k++) {
       const r = records[k % records.length];
+      stepClock += stepMs;
       coalescer.step({ ...r, step: k, epoch: Math.floor(k / spe) });
       if (histogramAt.has(k)) coalescer.histograms(hists.map((h) => ({ ...h, step: k })));
       if ((k + 1) % spe === 0) coalescer.epoch({ epoch: Math.floor(k / spe), step: k + 1, trainLoss: r.loss, trainAccuracy: 0.1 });
@@ -205,12 +266,14 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
     }
     coalescer.flush();
     const feedMs = performance.now() - t2 - monitorMs;
-    add('diagnosis monitor (detectors)', monitorMs / total, total);
+    add(`diagnosis monitor (detectors), ${monitor.checks} checks`, monitorMs / total, total);
     add('coalescer (records, batches)', feedMs / total, total);
     return { path, bareMsPerStep, totalSteps: total, components };
   } finally {
     optimizer.dispose();
     problem.dispose();
+    twinOptimizer?.dispose();
+    twin?.dispose();
   }
 }
 

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'child_pro
 import * as path from 'path';
 import * as readline from 'readline';
 import type { Trial } from './engineTrial';
-import type { Workload } from './workloads';
+import { IMAGES, LABELS, mnistIdxDir, type Workload } from './workloads';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -35,7 +35,9 @@ export class TorchReference {
   }
 
   async trial(w: Workload, budgetS: number, maxSteps: number): Promise<Trial> {
-    this.proc.stdin.write(JSON.stringify({ workload: w, budget: budgetS, maxSteps }) + '\n');
+    // The engine's own IDX files for the MNIST shapes: both train on the same rows.
+    const idx = w.sizes[0] === 784 ? { images: path.join(mnistIdxDir(), IMAGES), labels: path.join(mnistIdxDir(), LABELS) } : undefined;
+    this.proc.stdin.write(JSON.stringify({ workload: w, budget: budgetS, maxSteps, idx }) + '\n');
     const r = await this.lines.next();
     if (r.done) throw new Error('torch reference process exited');
     return JSON.parse(r.value) as Trial;

@@ -7,9 +7,29 @@ import type { ObjectiveValue } from './detectors/curvature';
 import { RunSeries } from './series';
 
 /**
+ * How often a large net's checks run: within a share of the run's training-step time, as the
+ * engine's instruments (src/engine/instruments/schedule.ts), which decides what a large net is and
+ * hands the budget in; the detectors stay free of tfjs and of the engine.
+ */
+export interface CheckPacing {
+  /** The checks' time against a share of the step time (the engine's TimeBudget of CHECK_SHARE). */
+  budget: { affordable(stepMs: number): boolean; spend(ms: number): void };
+  /** Training-step time of the run so far, in ms. */
+  stepMs: () => number;
+  /** The clock the checks are timed with. */
+  now?: () => number;
+}
+
+/**
  * Runs every detector online over one run. Feed it each metrics batch as it is emitted; it reports
  * whether the list of diagnoses changed, so callers emit a `diagnostics` event only then. Cost per
  * batch is O(batch + Σ detector windows), independent of the run's length.
+ *
+ * Without `pacing` (small nets, tests, replays) the detectors run after every `checkEvery` step
+ * records. With it, such a check runs only when the checks' total time stays within CHECK_SHARE
+ * of the step time so far (the first check always does), or when the last check is FLOOR_RECORDS
+ * step records or FLOOR_MS of step time old, which bounds how late a condition is seen; `finish`
+ * always checks. A skipped check is not made up: its records are in the series for the next one.
  */
 export class DiagnosisMonitor {
   readonly series: RunSeries;
@@ -24,8 +44,18 @@ export class DiagnosisMonitor {
   /** Detectors run after every this many step records: at most MAX_CHECKS checks per run. */
   private readonly checkEvery: number;
   static readonly MAX_CHECKS = 5000;
+  /** Share of the step time a large net's checks may take. */
+  static readonly CHECK_SHARE = 0.005;
+  /** A large net is checked at least once per this many step records (well within RunSeries.TAIL)... */
+  static readonly FLOOR_RECORDS = 1000;
+  /** ...and once per this much training-step time. */
+  static readonly FLOOR_MS = 1000;
+  private passes = 0;
+  /** Step records appended and step time when the detectors last ran (pacing only). */
+  private checkedRecords = 0;
+  private checkedStepMs = 0;
 
-  constructor(experiment: Experiment, info: RunInfo, objective?: ObjectiveValue) {
+  constructor(experiment: Experiment, info: RunInfo, objective?: ObjectiveValue, private readonly pacing?: CheckPacing) {
     // A completed run records steps 0..totalSteps: the series reserves slow-progress windows for it.
     this.series = new RunSeries(info.totalSteps + 1);
     this.detectors = createDetectors(objective);
@@ -61,7 +91,7 @@ export class DiagnosisMonitor {
       fill(part.histograms, histograms, h0, h);
       fill(part.probes, probes, p0, p);
       this.series.append(part);
-      changed = this.evaluate() || changed;
+      if (this.due()) changed = this.timedEvaluate() || changed;
       i = j;
     }
     return changed;
@@ -71,6 +101,35 @@ export class DiagnosisMonitor {
   finish(summary: RunSummary): boolean {
     this.ctx.summary = summary;
     return this.evaluate();
+  }
+
+  /** Whether the detectors run after the slice just appended (see the class comment). */
+  private due(): boolean {
+    const p = this.pacing;
+    if (!p) return true;
+    const stepMs = p.stepMs();
+    return (
+      this.series.total - this.checkedRecords >= DiagnosisMonitor.FLOOR_RECORDS ||
+      stepMs - this.checkedStepMs >= DiagnosisMonitor.FLOOR_MS ||
+      p.budget.affordable(stepMs)
+    );
+  }
+
+  private timedEvaluate(): boolean {
+    const p = this.pacing;
+    if (!p) return this.evaluate();
+    const now = p.now ?? (() => performance.now());
+    const t = now();
+    const changed = this.evaluate();
+    p.budget.spend(now() - t);
+    this.checkedRecords = this.series.total;
+    this.checkedStepMs = p.stepMs();
+    return changed;
+  }
+
+  /** Detector passes so far (the final one included). */
+  get checks(): number {
+    return this.passes;
   }
 
   /** Current diagnoses, most severe first, then by the step they first held. */
@@ -90,6 +149,7 @@ export class DiagnosisMonitor {
     const s = this.series;
     if (s.length === 0) return false;
     const step = s.step[s.length - 1];
+    this.passes++;
     let changed = false;
     for (const det of this.detectors) {
       const f = det.check(this.ctx);

@@ -16,7 +16,7 @@ import type {
 } from '../shared/protocol';
 import { selectBackend } from './backend';
 import { Coalescer } from './coalescer';
-import { DiagnosisMonitor } from '../diagnose/monitor';
+import { type CheckPacing, DiagnosisMonitor } from '../diagnose/monitor';
 import type { Dataset } from './data/dataset';
 import { loadDataset } from './data/load';
 import { SpecError } from './errors';
@@ -28,7 +28,7 @@ import { networkProblem } from './train/network';
 import { objectiveProblem } from './train/objective';
 import type { Evaluation, Problem } from './train/problem';
 import { trainStep } from './train/step';
-import { Instruments } from './instruments/schedule';
+import { BUDGET_MIN_PARAMS, Instruments, TimeBudget } from './instruments/schedule';
 import { runRestarts } from './multi/restarts';
 import { runGroup } from './multi/group';
 import { LANDSCAPE_MAX_PARAMS, shapesOf, snapshotParams } from './netLandscape/params';
@@ -101,9 +101,10 @@ async function runSingle(exp: Experiment, opts: RunOptions): Promise<RunSummary>
     }
     opts.emit({ type: 'started', info });
     // Detectors see exactly the batches the host sees, so the CLI and the editor agree.
+    let stepMs = 0;
     const monitor = new DiagnosisMonitor(effective, info, exp.kind === 'objective'
       ? (x, y) => objectiveValue(exp.objective.function, x, y, exp.objective.condition)
-      : undefined);
+      : undefined, monitorPacing(p.paramCount, () => stepMs));
     const report = (changed: boolean) => {
       if (changed) opts.emit({ type: 'diagnostics', runId, diagnostics: monitor.list() });
     };
@@ -116,7 +117,7 @@ async function runSingle(exp: Experiment, opts: RunOptions): Promise<RunSummary>
     instruments = new Instruments(effective, p, c, (m) => log('warn', m));
     // θ₀ for the on-demand loss landscape (netLandscape/): small networks only.
     const initial = exp.kind === 'network' && p.paramCount <= LANDSCAPE_MAX_PARAMS ? snapshotParams(p.params) : undefined;
-    const summary = await loop(exp, p, optimizer, c, opts, t0, instruments);
+    const summary = await loop(exp, p, optimizer, c, opts, t0, instruments, (ms) => (stepMs += ms));
     if (initial && (summary.reason === 'completed' || summary.reason === 'stopped')) {
       opts.emit({ type: 'parameters', runId, step: summary.steps, shapes: shapesOf(p.params), initial, final: snapshotParams(p.params) });
     }
@@ -144,6 +145,16 @@ async function runSingle(exp: Experiment, opts: RunOptions): Promise<RunSummary>
     optimizer?.dispose();
     problem?.dispose();
   }
+}
+
+/**
+ * The diagnosis monitor's checks on a net of `paramCount`: on large nets (the instruments' rule)
+ * within DiagnosisMonitor.CHECK_SHARE of `stepMs`, the training-step time so far; undefined (every
+ * check, whatever the machine's speed) below.
+ */
+export function monitorPacing(paramCount: number, stepMs: () => number, now?: () => number): CheckPacing | undefined {
+  if (paramCount < BUDGET_MIN_PARAMS) return undefined;
+  return { budget: new TimeBudget(DiagnosisMonitor.CHECK_SHARE), stepMs, now };
 }
 
 /** Trains `exp` without emitting anything (restarts) and returns its final training loss. */
@@ -190,6 +201,7 @@ async function loop(
   opts: RunOptions,
   t0: number,
   instruments?: Instruments,
+  onStepTime?: (ms: number) => void,
 ): Promise<RunSummary> {
   const total = problem.totalSteps;
   const spe = problem.stepsPerEpoch;
@@ -223,7 +235,9 @@ async function loop(
     instruments?.at(step);
     const t = performance.now();
     const rec = trainStep(problem, optimizer, { step, epoch: epochOf(step), lr: lrAt(step), update: true });
-    instruments?.stepTime(performance.now() - t);
+    const ms = performance.now() - t;
+    instruments?.stepTime(ms);
+    onStepTime?.(ms);
     out.step(rec);
     last = rec;
     const bad = divergence(rec);
