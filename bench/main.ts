@@ -15,6 +15,7 @@ import { FusedStepper } from '../src/engine/fused/step';
 import { loadNativeKernels } from '../src/engine/native/load';
 import { breakdown, breakdownRows } from './breakdown';
 import { bareTrial, instrumentedTrial, type Trial } from './engineTrial';
+import { activation } from './activation';
 import { longRun } from './memory';
 import { panelPipeline } from './panel';
 import { fmt, median, table } from './stats';
@@ -40,7 +41,7 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--backends') (a.backends = v.split(',') as BackendPreference[]), i++;
     else if (argv[i] === '--only') (a.only = v), i++;
     else if (argv[i] === '--breakdown') a.breakdown = true;
-    else if (argv[i] === '--skip') (v.split(',').forEach((s) => a.skip.add(s)), i++); // torch, panel, memory, steps
+    else if (argv[i] === '--skip') (v.split(',').forEach((s) => a.skip.add(s)), i++); // torch, panel, activation, memory, steps
   }
   return a;
 }
@@ -146,6 +147,19 @@ async function main(): Promise<void> {
     ]));
   }
 
+  if (!args.skip.has('activation')) {
+    const a = activation();
+    if (typeof a === 'string') console.log(`\nExtension activation: skipped (${a})`);
+    else {
+      console.log('\nExtension activation (built bundle in a fresh Node process, stand-in vscode API; median of 7)\n');
+      console.log(table([
+        ['measure', 'value'],
+        ['require(dist/extension.js)', `${a.requireMs.toFixed(1)} ms`],
+        ['activate()', `${a.activateMs.toFixed(1)} ms`],
+        ['TensorFlow.js modules loaded', String(a.tfjsModulesLoaded)],
+      ]));
+    }
+  }
   if (!args.skip.has('memory')) {
     const rows = [['long run', 'backend', 'steps', 'tensors start → end (after)', 'RSS start → end']];
     for (const b of backends.filter((x) => x !== 'cpu')) {

@@ -218,8 +218,10 @@ export async function runUiTest({ context, port, folder, onLog, step }) {
       await page.waitForTimeout(1500); // the history is saved when the run ends
       await page.reload();
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-      // A background tab's document is loaded only when shown: bring the file's tab to the front.
-      await page.locator('.tab', { hasText: /^dead-relu\.optim\.json/ }).first().click({ timeout: 30_000 });
+      // A document is loaded only when shown: open the file from the explorer (this brings its
+      // restored tab to the front, or opens one if the reload did not restore it).
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^dead-relu\.optim\.json/ }).first().dblclick({ timeout: 30_000 });
+      await page.locator('.tab.active', { hasText: 'dead-relu.optim.json' }).waitFor({ timeout: 30_000 });
       await page.keyboard.press('Control+Shift+M');
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'dead-units' }).first();
       await row.waitFor({ timeout: 30_000 });

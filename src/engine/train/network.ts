@@ -24,6 +24,7 @@ import type { Optimizer } from '../optimizers';
 import { streamFor } from '../random';
 import { tf } from '../tf';
 import { classifierMetrics } from './classifierMetrics';
+import { blasArrayGradients, fusedArrayGradients } from './arrayGradients';
 import type { ArrayGradients, Evaluation, Problem } from './problem';
 import type { StepInput } from './step';
 
@@ -112,10 +113,15 @@ class MlpProblem implements NetworkProblem {
     if (smallNetPath === 'blas' && !kernels) throw new Error('the BLAS step needs native kernels (useNativeKernels)');
     if (head && small) {
       this.small = new FusedStepper(shape, head, this.batchSize, this.variables, this.layerGroups);
-      this.arrayGradients = this.smallGradients(() => new FusedDenseNet(shape, head, this.batchSize));
+      const theta = () => this.variables.map((v) => hostFloats(v).slice());
+      this.arrayGradients = fusedArrayGradients(theta, (step) => this.batchArrays(step), () => new FusedDenseNet(shape, head, this.batchSize));
     } else if (head && kernels && (smallNetPath === 'blas' || smallNetPath === 'auto')) {
       this.blas = new BlasStepper(shape, head, this.batchSize, this.variables, this.layerGroups, kernels);
-      this.arrayGradients = this.blasGradients(
+      // θ through `params`: the step writes its θ to the Variables first, and whatever an instrument assigned since is seen.
+      const theta = () => this.params.map((v) => hostFloats(v).slice());
+      this.arrayGradients = blasArrayGradients(
+        theta,
+        (step) => this.batchArrays(step),
         () => BlasDenseNet.standalone(shape, head, this.batchSize, kernels),
         () => new BlasCentralDifferences(shape, head, this.batchSize, kernels),
       );
@@ -153,50 +159,7 @@ class MlpProblem implements NetworkProblem {
     return this.blas.bareStep(optimizer, s, x, y, rows);
   }
 
-  /**
-   * Gradients on BLAS nets of their own (made on first use), so the step's buffers and θ stay
-   * untouched; θ is read from the Variables after the step writes its θ there (`params`), so an
-   * instrument that moved them since is seen too.
-   */
-  private blasGradients(net: () => BlasDenseNet, differences: () => BlasCentralDifferences): ArrayGradients {
-    let gradients: BlasDenseNet | undefined;
-    let products: BlasCentralDifferences | undefined;
-    return {
-      theta: () => this.params.map((v) => hostFloats(v).slice()),
-      gradientAt: (theta, step, grads) => {
-        gradients ??= net();
-        const [x, y, rows] = this.batchArrays(step);
-        return gradients.lossAndGradsInto(theta, x, y, rows, grads);
-      },
-      centralDifferences: (theta, step) => {
-        const d = (products ??= differences());
-        const [x, y, rows] = this.batchArrays(step);
-        d.prepare(theta, x, y, rows);
-        return (v, eps, out) => d.product(v, eps, out);
-      },
-    };
-  }
 
-  /**
-   * Gradients on a fused net of their own (made on first use), so the step's buffers stay
-   * untouched; θ is read from the Variables, which hold it on this path. The tiny 2-16-16-1 net at
-   * batch 32: a gradient here is ~0.05 ms, through tfjs ~1 ms of per-kernel overhead, and the
-   * curvature probe takes ~33 a call (~1.5 ms warm here against 30–50 ms), so a cheaper
-   * `centralDifferences` would not be worth its code.
-   */
-  private smallGradients(net: () => FusedDenseNet): ArrayGradients {
-    let gradients: FusedDenseNet | undefined;
-    return {
-      theta: () => this.variables.map((v) => hostFloats(v).slice()),
-      gradientAt: (theta, step, grads) => {
-        const n = (gradients ??= net());
-        const [x, y, rows] = this.batchArrays(step);
-        const loss = n.lossAndGrads(theta, x, y, rows);
-        n.grads.forEach((g, i) => grads[i].set(g));
-        return loss;
-      },
-    };
-  }
 
   /** The step's minibatch as views of the training arrays: x, y and the row count. */
   private batchArrays(step: number): [Float32Array, Float32Array, number] {
