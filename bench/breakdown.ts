@@ -19,9 +19,7 @@
 import type { BackendPreference, MetricsBatch, RunInfo, StepRecord } from '../src/shared/protocol';
 import { DiagnosisMonitor } from '../src/diagnose/monitor';
 import { monitorPacing } from '../src/engine/run';
-import { selectBackend } from '../src/engine/backend';
 import { Coalescer } from '../src/engine/coalescer';
-import { loadDataset } from '../src/engine/data/load';
 import { CurvatureProbe } from '../src/engine/instruments/curvature';
 import { type Cadence, instrumentCadences } from '../src/engine/instruments/schedule';
 import { symmetryProbe } from '../src/engine/instruments/symmetry';
@@ -31,9 +29,9 @@ import { tf } from '../src/engine/tf';
 import { networkProblem } from '../src/engine/train/network';
 import { trainStep } from '../src/engine/train/step';
 import { shareData, stepSums, type StepSums } from '../src/engine/fused/heapStats';
-import { bareStep } from './engineTrial';
+import { bareStep, engineSetUp } from './engineTrial';
 import { fmt, median } from './stats';
-import { experimentFor, mnistIdxDir, stepsPerEpoch, type Workload } from './workloads';
+import { stepsPerEpoch, type Workload } from './workloads';
 
 export interface Component {
   name: string;
@@ -80,12 +78,7 @@ function replay(c: Cadence | undefined, total: number, stepMs: number, callMs: n
 
 /** `blas`: the native BLAS kernels when the addon loads (selectBackend's switch); false: tfjs and JS only. */
 export async function breakdown(w: Workload, backend: BackendPreference, budgetS: number, blas = true): Promise<Breakdown> {
-  const choice = await selectBackend(backend, [], blas);
-  const exp = experimentFor(w);
-  const ds = loadDataset(exp.data, { seed: exp.seed, baseDir: mnistIdxDir(), output: exp.model.output, warn: () => undefined });
-  const problem = networkProblem(exp, ds, choice.name === 'wasm');
-  const optimizer = createOptimizer(exp.optimizer);
-  const lr = exp.optimizer.learningRate;
+  const { choice, exp, ds, problem, optimizer, lr } = await engineSetUp(w, backend, blas);
   const total = problem.totalSteps;
   const spe = stepsPerEpoch(w);
   const bare = bareStep(problem, optimizer, lr);

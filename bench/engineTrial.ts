@@ -25,14 +25,21 @@ export interface Trial {
 
 const WARM_STEPS = 5;
 
-/** `blas`: the native BLAS kernels when the addon loads (selectBackend's switch); false: tfjs and JS only. */
-export async function bareTrial(w: Workload, backend: BackendPreference, budgetS: number, blas = false): Promise<Trial> {
+/**
+ * A workload's problem and optimizer on `backend`, as the engine builds them. `blas`: the native
+ * BLAS kernels when the addon loads (selectBackend's switch); false: tfjs and JS only.
+ */
+export async function engineSetUp(w: Workload, backend: BackendPreference, blas: boolean) {
   const choice = await selectBackend(backend, [], blas);
   const exp = experimentFor(w);
   const ds = loadDataset(exp.data, { seed: exp.seed, baseDir: mnistIdxDir(), output: exp.model.output, warn: () => undefined });
   const problem = networkProblem(exp, ds, choice.name === 'wasm');
   const optimizer = createOptimizer(exp.optimizer);
-  const lr = exp.optimizer.learningRate;
+  return { choice, exp, ds, problem, optimizer, lr: exp.optimizer.learningRate };
+}
+
+export async function bareTrial(w: Workload, backend: BackendPreference, budgetS: number, blas = false): Promise<Trial> {
+  const { problem, optimizer, lr } = await engineSetUp(w, backend, blas);
   const maxSteps = stepsPerEpoch(w) - 1;
   const step = bareStep(problem, optimizer, lr);
   try {

@@ -23,7 +23,7 @@ import { networkProblem, type NetworkProblem, type SmallNetPath } from '../../..
 import type { ArrayGradients } from '../../../src/engine/train/problem';
 import { trainStep } from '../../../src/engine/train/step';
 import { networkExp, optimizer } from './fixtures';
-import { curvatureSeries, worst } from './curvatureCompare';
+import { assertProbeReadsAssignedTheta, curvatureSeries, worst } from './curvatureCompare';
 import { BLAS_NETS, dataset, KERNELS } from './denseNetCases';
 
 const NETS: typeof BLAS_NETS = [
@@ -153,22 +153,7 @@ describe('engine: the curvature probe on the BLAS net = the tfjs probe', functio
     const twoGradients = run(new Set([0, 7, 13]), false);
     twoGradients.records.forEach((r, i) => assert.ok(worst(r, probed.records[i]).lambda < 1e-4, `call ${i}: products from two gradients agree`));
 
-    // An instrument assigns θ₀ back (as the gradient check's restore or the landscape does): the
-    // probe measures there, as a fresh probe on an untrained problem does.
-    const untrained = problemFor(exp, ds, 'blas', referenceKernels);
-    const theta0 = untrained.params.map((p) => p.dataSync().slice());
-    const first = new CurvatureProbe(untrained, new Rng(5));
-    const atStart = first.measure(0, 0);
-    const late = new CurvatureProbe(probed.problem, new Rng(5));
-    const atEnd = late.measure(20, 0);
-    tf.tidy(() => probed.problem.params.forEach((v, i) => v.assign(tf.tensor(theta0[i], v.shape))));
-    const warm = late.measure(21, 0);
-    assert.ok(Math.abs(atEnd.loss - atStart.loss) > 1e-3, `training moved the loss (${atStart.loss} → ${atEnd.loss})`);
-    assert.deepEqual([warm.loss, warm.gradNorm], [atStart.loss, atStart.gradNorm], 'the probe reads the assigned θ₀');
-    const cold = new CurvatureProbe(probed.problem, new Rng(5));
-    assert.deepEqual(cold.measure(0, 0), atStart, 'from the same start vectors: the same estimate');
-    for (const p of [first, late, cold]) p.dispose();
-    untrained.dispose();
+    assertProbeReadsAssignedTheta(problemFor(exp, ds, 'blas', referenceKernels), probed.problem);
     for (const r of [quiet, probed, twoGradients]) {
       r.probe.dispose();
       r.opt.dispose();

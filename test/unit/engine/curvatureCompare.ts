@@ -2,11 +2,13 @@
  * Comparing two curvature probes (an ArrayGradients one against the tfjs oracle) while training:
  * what curvatureBlas and curvatureSmall tests share.
  */
+import * as assert from 'node:assert/strict';
 import type { NetworkExperiment } from '../../../src/shared/experiment';
 import type { CurvatureRecord } from '../../../src/shared/protocol';
 import { CurvatureProbe } from '../../../src/engine/instruments/curvature';
 import { createOptimizer } from '../../../src/engine/optimizers';
 import { Rng } from '../../../src/engine/random';
+import { tf } from '../../../src/engine/tf';
 import type { NetworkProblem } from '../../../src/engine/train/network';
 import { trainStep } from '../../../src/engine/train/step';
 
@@ -35,4 +37,25 @@ export function curvatureSeries(problem: NetworkProblem, exp: NetworkExperiment)
     probe.dispose();
     opt.dispose();
   }
+}
+
+/**
+ * An instrument assigns θ₀ back (as the gradient check's restore or the landscape does): a probe
+ * on the trained problem then measures there, as a fresh probe on the untrained twin does; and a
+ * fresh probe from the same start vectors gives the same estimate. Disposes `untrained`.
+ */
+export function assertProbeReadsAssignedTheta(untrained: NetworkProblem, trained: NetworkProblem): void {
+  const theta0 = untrained.params.map((p) => p.dataSync().slice());
+  const first = new CurvatureProbe(untrained, new Rng(5));
+  const atStart = first.measure(0, 0);
+  const late = new CurvatureProbe(trained, new Rng(5));
+  const atEnd = late.measure(20, 0);
+  tf.tidy(() => trained.params.forEach((v, i) => v.assign(tf.tensor(theta0[i], v.shape))));
+  const warm = late.measure(21, 0);
+  assert.ok(Math.abs(atEnd.loss - atStart.loss) > 1e-3, `training moved the loss (${atStart.loss} → ${atEnd.loss})`);
+  assert.deepEqual([warm.loss, warm.gradNorm], [atStart.loss, atStart.gradNorm], 'the probe reads the assigned θ₀');
+  const cold = new CurvatureProbe(trained, new Rng(5));
+  assert.deepEqual(cold.measure(0, 0), atStart, 'from the same start vectors: the same estimate');
+  for (const p of [first, late, cold]) p.dispose();
+  untrained.dispose();
 }

@@ -15,7 +15,7 @@ import { tf } from '../../../src/engine/tf';
 import { networkProblem } from '../../../src/engine/train/network';
 import { trainStep } from '../../../src/engine/train/step';
 import { networkExp, optimizer } from './fixtures';
-import { curvatureSeries, worst } from './curvatureCompare';
+import { assertProbeReadsAssignedTheta, curvatureSeries, worst } from './curvatureCompare';
 import { dataset, type Kind } from './denseNetCases';
 
 /** The 2-feature regression learns a product (the tiny nets' usual kind of target). */
@@ -108,22 +108,7 @@ describe('engine: the curvature probe on the fused small-net step = the tfjs pro
     assert.deepEqual(probed.losses, quiet.losses, 'the same loss series, bit for bit');
     probed.final.forEach((p, i) => assert.deepEqual(p, quiet.final[i], `parameter ${i}: the same θ_T`));
 
-    // An instrument assigns θ₀ back (as the gradient check's restore or the landscape does): the
-    // probe measures there, as a fresh probe on an untrained problem does.
-    const untrained = networkProblem(exp, ds, false, 'always');
-    const theta0 = untrained.params.map((p) => p.dataSync().slice());
-    const first = new CurvatureProbe(untrained, new Rng(5));
-    const atStart = first.measure(0, 0);
-    const late = new CurvatureProbe(probed.problem, new Rng(5));
-    const atEnd = late.measure(20, 0);
-    tf.tidy(() => probed.problem.params.forEach((v, i) => v.assign(tf.tensor(theta0[i], v.shape))));
-    const warm = late.measure(21, 0);
-    assert.ok(Math.abs(atEnd.loss - atStart.loss) > 1e-3, `training moved the loss (${atStart.loss} → ${atEnd.loss})`);
-    assert.deepEqual([warm.loss, warm.gradNorm], [atStart.loss, atStart.gradNorm], 'the probe reads the assigned θ₀');
-    const cold = new CurvatureProbe(probed.problem, new Rng(5));
-    assert.deepEqual(cold.measure(0, 0), atStart, 'from the same start vectors: the same estimate');
-    for (const p of [first, late, cold]) p.dispose();
-    untrained.dispose();
+    assertProbeReadsAssignedTheta(networkProblem(exp, ds, false, 'always'), probed.problem);
     for (const r of [quiet, probed]) {
       r.probe.dispose();
       r.opt.dispose();

@@ -19,6 +19,7 @@ import { Mlp } from '../../../src/engine/model/mlp';
 import { createOptimizer } from '../../../src/engine/optimizers';
 import { Rng } from '../../../src/engine/random';
 import { tf } from '../../../src/engine/tf';
+import { assertMlpFixture } from './mlpFixtureSteps';
 import { label, loadFixture, optimizerSpec, type MlpFixture } from './referenceFixtures';
 
 function randomTensor(rng: Rng, shape: [number, number] | [number]): tf.Tensor {
@@ -254,33 +255,6 @@ describe('engine: fused small-net step = the general tfjs path', function () {
   const fixture = loadFixture<MlpFixture>('mlp');
   it(`the PyTorch MLP fixture on the fused step (${fixture.cases.length} optimizer settings), losses and final weights to 1e-5`, async () => {
     await selectBackend('cpu');
-    const n = fixture.x.length;
-    const classes = Array.from({ length: fixture.classes }, String);
-    for (const c of fixture.cases) {
-      const spec = optimizerSpec(c.optimizer);
-      const model = new Mlp({ layers: fixture.layers, output: 'softmax', loss: 'crossentropy', init: { scheme: 'zeros', scale: 1, bias: 0 } }, 2, fixture.classes, new Rng(1));
-      model.params.forEach((p, i) => p.assign(tf.tensor(fixture.init[i], p.shape)));
-      const head = new Head('softmax', 'crossentropy', { classes, nOutputs: fixture.classes });
-      const shape = model.layers.map((l) => ({ nIn: l.W.shape[0], nOut: l.units, activation: l.activation }));
-      const stepper = new FusedStepper(shape, 'softmaxCrossEntropy', n, model.params, model.layerParamIndices);
-      const x = Float32Array.from(fixture.x.flat());
-      const y = head.encodeTargets(Float32Array.from(fixture.y));
-      const opt = createOptimizer(spec);
-      let worst = 0;
-      for (let k = 0; k <= c.steps; k++) {
-        const r = stepper.step(opt, { step: k, epoch: 0, lr: spec.learningRate, update: k < c.steps }, x, y, n);
-        assert.ok(r, `${label(c.optimizer)}: has an array form`);
-        worst = Math.max(worst, Math.abs(r.loss - c.losses[k]) / Math.max(Math.abs(c.losses[k]), 0.01 * c.losses[0]));
-      }
-      assert.ok(worst <= 1e-5, `${label(c.optimizer)}: losses differ from PyTorch by ${worst.toExponential(2)}`);
-      model.params.forEach((p, i) => {
-        const ours = Array.from(p.dataSync());
-        const ref = c.final[i];
-        const dw = Math.hypot(...ours.map((v, j) => v - ref[j])) / Math.hypot(...ref);
-        assert.ok(dw <= 1e-5, `${label(c.optimizer)}: final weights ${i} differ by ${dw.toExponential(2)}`);
-      });
-      opt.dispose();
-      model.dispose();
-    }
+    assertMlpFixture(fixture, (shape, rows, model) => new FusedStepper(shape, 'softmaxCrossEntropy', rows, model.params, model.layerParamIndices));
   });
 });
