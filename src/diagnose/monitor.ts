@@ -1,7 +1,7 @@
 import type { Experiment } from '../shared/experiment';
-import type { Diagnosis, MetricsBatch, RunInfo, RunSummary } from '../shared/protocol';
+import type { Diagnosis, MetricsBatch, RunInfo, RunSummary, StepRecord, SuggestedFix } from '../shared/protocol';
 import type { Detector, DetectorContext, Finding } from './detector';
-import { FixFinisher } from './fixes';
+import { type FixDraft, FixFinisher } from './fixes';
 import { createDetectors } from './registry';
 import type { ObjectiveValue } from './detectors/curvature';
 import { RunSeries } from './series';
@@ -25,8 +25,10 @@ export interface CheckPacing {
  * whether the list of diagnoses changed, so callers emit a `diagnostics` event only then. Cost per
  * batch is O(batch + Σ detector windows), independent of the run's length.
  *
- * Without `pacing` (small nets, tests, replays) the detectors run after every `checkEvery` step
- * records. With it, such a check runs only when the checks' total time stays within CHECK_SHARE
+ * Check points: every `checkEvery`-th step record of the run (however it was batched) and each
+ * record that brings an epoch evaluation, histograms or a probe (docs/collection-frequency.md).
+ * Without `pacing` (small nets, tests, replays) the detectors run at every check point. With it,
+ * such a check runs only when the checks' total time stays within CHECK_SHARE
  * of the step time so far (the first check always does), or when the last check is FLOOR_RECORDS
  * step records or FLOOR_MS of step time old, which bounds how late a condition is seen; `finish`
  * always checks. A skipped check is not made up: its records are in the series for the next one.
@@ -36,14 +38,18 @@ export class DiagnosisMonitor {
   private readonly detectors: Detector[];
   private readonly found = new Map<string, Diagnosis>();
   private readonly lastFinding = new Map<string, Finding>();
+  private readonly lastFixes = new Map<string, { drafts: readonly FixDraft[]; fixes: SuggestedFix[] }>();
   private readonly ctx: DetectorContext;
   private readonly fixes: FixFinisher;
-  /** One slice of a batch at a time, in arrays reused across slices (the series copies what it keeps). */
+  /**
+   * One slice of a batch at a time: its step records are a range of the batch's (RunSeries.append
+   * takes the range), the others are copied into arrays reused across slices.
+   */
   private readonly slice: Required<MetricsBatch> = { steps: [], epochs: [], histograms: [], probes: [] };
 
-  /** Detectors run after every this many step records: at most MAX_CHECKS checks per run. */
+  /** A check point every this many step records: at most MAX_CHECKS per run (besides the low-cadence records'). */
   private readonly checkEvery: number;
-  static readonly MAX_CHECKS = 5000;
+  static readonly MAX_CHECKS = 1000;
   /** Share of the step time a large net's checks may take. */
   static readonly CHECK_SHARE = 0.005;
   /** A large net is checked at least once per this many step records (well within RunSeries.TAIL)... */
@@ -61,12 +67,13 @@ export class DiagnosisMonitor {
     this.detectors = createDetectors(objective);
     this.ctx = { experiment, info, series: this.series };
     this.fixes = new FixFinisher(experiment);
-    this.checkEvery = Math.max(1, Math.ceil(info.totalSteps / DiagnosisMonitor.MAX_CHECKS));
+    // At most half the series' tail apart, so the records since the last check are all kept (series.ts).
+    this.checkEvery = Math.min(RunSeries.TAIL / 2, Math.max(1, Math.ceil(info.totalSteps / DiagnosisMonitor.MAX_CHECKS)));
   }
 
   /**
    * Appends a batch and re-checks; true when the diagnoses changed. A batch holds whatever arrived
-   * in one flush interval (hundreds of steps on a fast run), so it is replayed in slices of
+   * in one flush interval (hundreds of steps on a fast run), so it is replayed in slices of up to
    * `checkEvery` records: a transient condition (passing a saddle) is seen even between flushes.
    */
   ingest(batch: MetricsBatch): boolean {
@@ -76,8 +83,18 @@ export class DiagnosisMonitor {
     let p = 0;
     const { steps, epochs, histograms } = batch;
     const probes = batch.probes ?? [];
+    const every = this.checkEvery;
     for (let i = 0; i < steps.length || e < epochs.length || h < histograms.length || p < probes.length; ) {
-      const j = Math.min(steps.length, i + this.checkEvery);
+      // Slices end where the run's record count reaches a multiple of `every`, so the checks fall
+      // on the same records however the run was batched, and at the record that brings an epoch
+      // evaluation, histograms or a probe, so the detectors reading those judge each as it arrives.
+      let j = Math.min(steps.length, i + every - (this.series.total % every));
+      const next = Math.min(e < epochs.length ? epochs[e].step : Infinity, h < histograms.length ? histograms[h].step : Infinity, p < probes.length ? probes[p].step : Infinity);
+      for (let k = i; next < Infinity && k < j - 1; k++) {
+        if (steps[k].step < next) continue;
+        j = k + 1;
+        break;
+      }
       const upTo = j < steps.length ? steps[j - 1].step : Infinity;
       const e0 = e;
       const h0 = h;
@@ -86,14 +103,17 @@ export class DiagnosisMonitor {
       while (h < histograms.length && histograms[h].step <= upTo) h++;
       while (p < probes.length && probes[p].step <= upTo) p++;
       const part = this.slice;
-      fill(part.steps, steps, i, j);
+      part.steps = steps;
       fill(part.epochs, epochs, e0, e);
       fill(part.histograms, histograms, h0, h);
       fill(part.probes, probes, p0, p);
-      this.series.append(part);
-      if (this.due()) changed = this.timedEvaluate() || changed;
+      this.series.append(part, i, j);
+      // A slice cut short by the batch's end waits for the next batch (or `finish`).
+      const due = this.series.total % every === 0 || e > e0 || h > h0 || p > p0;
+      if (due && this.due()) changed = this.timedEvaluate() || changed;
       i = j;
     }
+    this.slice.steps = NO_STEPS;
     return changed;
   }
 
@@ -159,13 +179,24 @@ export class DiagnosisMonitor {
       if (prev && this.lastFinding.get(det.code) === f) continue;
       this.lastFinding.set(det.code, f);
       const { step: began, fixes, ...rest } = f;
-      const d: Diagnosis = { code: det.code, step: prev?.step ?? began ?? step, ...rest, fixes: this.fixes.finish(fixes) };
+      const d: Diagnosis = { code: det.code, step: prev?.step ?? began ?? step, ...rest, fixes: this.finished(det.code, fixes) };
       if (!prev || prev.message !== d.message || prev.severity !== d.severity) changed = true;
       this.found.set(det.code, d);
     }
     return changed;
   }
+
+  /** The finished fixes of a detector's drafts; the same as last time for the same drafts array (a detector that keeps them). */
+  private finished(code: string, drafts: readonly FixDraft[]): SuggestedFix[] {
+    const last = this.lastFixes.get(code);
+    if (last?.drafts === drafts) return last.fixes;
+    const fixes = this.fixes.finish(drafts);
+    this.lastFixes.set(code, { drafts, fixes });
+    return fixes;
+  }
 }
+
+const NO_STEPS: StepRecord[] = [];
 
 /** to ← from[lo, hi), in place. */
 function fill<T>(to: T[], from: readonly T[], lo: number, hi: number): void {

@@ -1,4 +1,4 @@
-import type { CurvatureRecord, EpochRecord, GradientCheckRecord, HistogramRecord, MetricsBatch, RestartsRecord, SymmetryRecord } from '../shared/protocol';
+import type { CurvatureRecord, EpochRecord, GradientCheckRecord, HistogramRecord, MetricsBatch, RestartsRecord, StepRecord, SymmetryRecord } from '../shared/protocol';
 import { median } from './stats';
 
 /**
@@ -6,9 +6,10 @@ import { median } from './stats';
  * without re-walking records. One series per metric (style.md: math apart from UI).
  *
  * Bounded on long runs: the per-step arrays hold only the latest records (at least `tail` of them,
- * plus everything appended since the previous `append`, so a detector checked after each append
- * never misses a record), and `offset` counts the records dropped from the front. Indices into the
- * arrays are therefore relative (`length` is the number kept); `total` is the run's record count.
+ * plus everything appended since the previous `append`, so a detector checked at least once per
+ * `tail` records never misses one), and `offset` counts the records dropped from the front.
+ * Indices into the arrays are therefore relative (`length` is the number kept); `total` is the
+ * run's record count.
  * What detectors read beyond the latest records is kept exactly here:
  * - the first losses (`initialLoss`, the reference of divergence, plateau, saddle, local-optimum),
  * - the largest finite gradient norm and the largest move of an objective's point,
@@ -105,19 +106,31 @@ export class RunSeries {
     return picked.length > 0 ? median(picked) : NaN;
   }
 
-  append(batch: MetricsBatch): void {
+  /**
+   * Appends the batch; with `from`/`to` only its step records [from, to) (the monitor replays a
+   * batch in slices without copying them), its other records always whole.
+   */
+  append(batch: MetricsBatch, from = 0, to = batch.steps.length): void {
     this.trim();
-    for (const r of batch.steps) {
+    const steps = batch.steps;
+    const first = this.total;
+    // Per record only what every record feeds; the reserved windows and the coarse sample, which
+    // take a fraction of the records, are filled per batch below.
+    const lg = this.layerGradNorm;
+    const ur = this.updateRatio;
+    for (let k = from; k < to; k++) {
+      const r = steps[k];
       const i = this.loss.length;
-      const abs = this.offset + i;
       this.step.push(r.step);
       this.loss.push(r.loss);
       this.lr.push(r.lr);
       this.gradNorm.push(r.gradNorm);
       const g = r.layerGradNorms;
-      for (let l = 0; l < g.length; l++) (this.layerGradNorm[l] ??= []).push(g[l]);
+      while (lg.length < g.length) lg.push([]);
+      for (let l = 0; l < g.length; l++) lg[l].push(g[l]);
       const u = r.updateRatios;
-      for (let l = 0; l < u.length; l++) (this.updateRatio[l] ??= []).push(u[l]);
+      while (ur.length < u.length) ur.push([]);
+      for (let l = 0; l < u.length; l++) ur[l].push(u[l]);
       this.updateCosine.push(r.updateCosine ?? NaN);
       if (r.point) {
         const n = this.pointX.length;
@@ -127,11 +140,12 @@ export class RunSeries {
       }
       if (Number.isFinite(r.gradNorm)) this.maxGradNorm = Math.max(this.maxGradNorm, r.gradNorm);
       if (this.firstLosses.length < RunSeries.INITIAL) this.firstLosses.push(r.loss);
-      for (const w of this.reserved) w.take(abs, w.metric === 'loss' ? r.loss : r.gradNorm);
-      this.sample(abs, r.loss, r.gradNorm);
       if (this.firstNonFinite < 0 && !(Number.isFinite(r.loss) && Number.isFinite(r.gradNorm))) this.firstNonFinite = i;
     }
-    this.epochs.push(...batch.epochs);
+    const end = first + to - from;
+    for (const w of this.reserved) w.take(steps, from - first, first, end);
+    this.sample(steps, from - first, first, end);
+    for (const e of batch.epochs) this.epochs.push(e);
     for (const p of batch.probes ?? []) {
       if (p.kind === 'curvature') this.curvature.push(p);
       else if (p.kind === 'symmetry') this.symmetry.push(p);
@@ -151,34 +165,37 @@ export class RunSeries {
     const n = this.loss.length;
     if (this.firstNonFinite >= 0 || n <= 2 * this.tail) return;
     const keep = this.tail;
-    const cut = (a: number[]): void => {
-      const drop = a.length - keep;
-      if (drop <= 0) return;
-      a.copyWithin(0, drop);
-      a.length = keep;
-    };
-    for (const a of [this.step, this.loss, this.lr, this.gradNorm, this.updateCosine, this.pointX, this.pointY, ...this.layerGradNorm, ...this.updateRatio]) cut(a);
+    for (const a of [this.step, this.loss, this.lr, this.gradNorm, this.updateCosine, this.pointX, this.pointY, ...this.layerGradNorm, ...this.updateRatio]) dropFront(a, a.length - keep);
     this.offset += n - keep;
   }
 
-  /** Whole-run fallback sample: every `stride`-th record, the stride doubling when it is full. */
-  private sample(abs: number, loss: number, gradNorm: number): void {
+  /**
+   * Whole-run fallback sample: every `stride`-th record, the stride doubling when it is full.
+   * Takes the records of absolute indices [lo, hi), record `abs` being steps[abs + shift].
+   */
+  private sample(steps: readonly StepRecord[], shift: number, lo: number, hi: number): void {
     const c = this.coarse;
-    if (abs % c.stride !== 0) return;
-    c.index.push(abs);
-    c.loss.push(loss);
-    c.gradNorm.push(gradNorm);
-    if (c.index.length <= RunSeries.COARSE) return;
-    c.stride *= 2;
-    let k = 0;
-    for (let j = 0; j < c.index.length; j++) {
-      if (c.index[j] % c.stride !== 0) continue;
-      c.index[k] = c.index[j];
-      c.loss[k] = c.loss[j];
-      c.gradNorm[k] = c.gradNorm[j];
-      k++;
+    for (let abs = ceilTo(lo, c.stride); abs < hi; ) {
+      const r = steps[abs + shift];
+      c.index.push(abs);
+      c.loss.push(r.loss);
+      c.gradNorm.push(r.gradNorm);
+      if (c.index.length <= RunSeries.COARSE) {
+        abs += c.stride;
+        continue;
+      }
+      c.stride *= 2;
+      abs = ceilTo(abs + 1, c.stride);
+      let k = 0;
+      for (let j = 0; j < c.index.length; j++) {
+        if (c.index[j] % c.stride !== 0) continue;
+        c.index[k] = c.index[j];
+        c.loss[k] = c.loss[j];
+        c.gradNorm[k] = c.gradNorm[j];
+        k++;
+      }
+      c.index.length = c.loss.length = c.gradNorm.length = k;
     }
-    c.index.length = c.loss.length = c.gradNorm.length = k;
   }
 
   /** The windows slow-progress reads on a completed run of `n` records (see slowProgress.ts). */
@@ -206,8 +223,27 @@ class Reserved {
     this.values = new Float64Array(Math.ceil((to - from) / stride));
   }
 
-  take(abs: number, v: number): void {
-    if (abs < this.from || abs >= this.to || (abs - this.from) % this.stride !== 0) return;
-    this.values[this.filled++] = v;
+  /** Keeps the values of the records of absolute indices [lo, hi) in the window, record `abs` being steps[abs + shift]. */
+  take(steps: readonly StepRecord[], shift: number, lo: number, hi: number): void {
+    const end = Math.min(hi, this.to);
+    for (let abs = this.from + ceilTo(Math.max(0, lo - this.from), this.stride); abs < end; abs += this.stride) {
+      const r = steps[abs + shift];
+      this.values[this.filled++] = this.metric === 'loss' ? r.loss : r.gradNorm;
+    }
   }
+}
+
+/**
+ * Removes the first `drop` values of `a` in place. Not copyWithin, which takes V8's generic path
+ * (~35 ns per element against ~3) and made trimming most of a record's cost; nor a JS loop, which
+ * runs interpreted for the first trims of a run (milliseconds each): splice moves the elements natively.
+ */
+function dropFront(a: number[], drop: number): void {
+  if (drop <= 0) return;
+  a.splice(0, drop);
+}
+
+/** The least multiple of `m` that is ≥ x (x ≥ 0). */
+function ceilTo(x: number, m: number): number {
+  return Math.ceil(x / m) * m;
 }

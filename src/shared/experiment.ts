@@ -125,7 +125,7 @@ export interface TrainingSpec {
   steps: number;
   /** Undefined means full batch. */
   batchSize?: number;
-  /** Collect activation histograms every this many steps (0 = automatic, about 100 per run). */
+  /** Collect activation histograms every this many steps (0 = automatic, about 50 per run). */
   histogramEvery: number;
   /** Extra runs from other seeds after the main one, to tell a local optimum from bad luck (0: none). */
   restarts?: number;

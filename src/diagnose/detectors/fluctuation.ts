@@ -1,5 +1,6 @@
 import type { Detector, DetectorContext, Finding } from '../detector';
 import type { EpochRecord } from '../../shared/protocol';
+import type { FixDraft } from '../fixes';
 import { isMinibatch, learningRate, Memo } from '../detector';
 import { fmt, linearFit, signSwitchRate } from '../stats';
 
@@ -24,6 +25,7 @@ export class FluctuationDetector implements Detector {
   readonly supersededBy = ['divergence', 'instability', 'saturated-units', 'dead-units', 'plateau'];
   /** The epoch half of the test, which changes only with a new evaluation. */
   private readonly stall = new Memo<{ netDecrease: number; bounce: number } | undefined>();
+  private fixes: FixDraft[] | undefined;
 
   check(ctx: DetectorContext): Finding | undefined {
     if (!isMinibatch(ctx)) return undefined;
@@ -45,10 +47,11 @@ export class FluctuationDetector implements Detector {
       message: `Fluctuation: the minibatch loss jumps by ±${fmt(noise * 100)} % around its trend while the full training loss has stopped improving over the last ${EPOCHS} epochs (net change ${fmt(-netDecrease * 100)} %). Decay the learning rate or average the iterates.`,
       path: '/optimizer/learningRate',
       evidence: { noiseToLevel: noise, epochsWindow: EPOCHS, netDecrease, epochSignSwitchRate: bounce, batchSize: bs ?? null, learningRate: lr },
-      fixes: [
+      // The same for the whole run: kept, so the monitor need not finish them again at every check.
+      fixes: (this.fixes ??= [
         { path: '/optimizer/schedule', value: { name: 'inverseTime', decay: 0.5 }, why: 'α₀/(1+d·epoch) keeps early progress and shrinks the noise later (lecture 002).' },
         { path: '/training/batchSize', value: Math.min((bs ?? 32) * 4, ctx.info.trainSize ?? (bs ?? 32) * 4), why: 'A larger batch averages the gradient noise away.' },
-      ],
+      ]),
     };
   }
 }

@@ -87,8 +87,10 @@ export class ExplodingGradientDetector implements Detector {
     const late = median(s.gradNorm, n - WINDOW, n);
     const growth = late / Math.max(early, 1e-30);
     const ratio = layerRatio(ctx);
+    // The loss matters only to a finding or to `huge`, which needs late > HUGE (the bound is ≥ HUGE): most checks skip it.
+    const scaled = late > HUGE && ctx.experiment.kind === 'network' && (ctx.experiment.data.normalize || (featureScales(ctx)?.maxStd ?? 1) <= 10);
+    if (!(growth > GROWTH || ratio > 1 / VANISH || scaled)) return undefined;
     const lossNow = Math.abs(median(s.loss, n - WINDOW, n));
-    const scaled = ctx.experiment.kind === 'network' && (ctx.experiment.data.normalize || (featureScales(ctx)?.maxStd ?? 1) <= 10);
     const huge = scaled && late > HUGE * Math.max(1, Math.sqrt(lossNow));
     if (!(growth > GROWTH || ratio > 1 / VANISH || huge)) return undefined;
     const lr = learningRate(ctx);

@@ -11,7 +11,8 @@ import type { StepRecord } from '../../shared/protocol';
 import type { Optimizer } from '../optimizers';
 import { tf } from '../tf';
 import { norm32, sumSquares, type StepInput } from '../train/step';
-import { FusedDenseNet, type FusedLayer, type HeadKind } from './denseNet';
+import { FusedDenseNet, type FusedLayer, type HeadKind, type NetTrace } from './denseNet';
+import { hostFloats } from './hostMemory';
 
 /**
  * Largest rows × (multiply-adds per row, forward and backward) for which the fused path is used.
@@ -44,6 +45,15 @@ export class FusedStepper {
   /** Whether a net of this shape and batch size is small enough to be faster here. */
   static worthIt(layers: FusedLayer[], rows: number): boolean {
     return rows * FusedDenseNet.flopsPerRow(layers) <= FUSED_MAX_WORK;
+  }
+
+  /**
+   * The hidden layers' pre-activations and activations at θ_t on `rows` rows of x (see
+   * FusedDenseNet.trace): θ read in place from the Variables, which hold it between steps.
+   */
+  trace(x: Float32Array, rows: number): NetTrace {
+    // Views, safe here: nothing between these reads and the trace's end calls tfjs.
+    return this.net.trace(this.params.map((p) => hostFloats(p)), x, rows);
   }
 
   /** The step on rows of x and y; undefined when the optimizer has no array form. */

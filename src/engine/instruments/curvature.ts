@@ -127,10 +127,17 @@ export class CurvatureProbe {
 
   /** A random unit vector in params order (the first call's start, the same draws on either path). */
   private random(): Float32Array[] {
-    const parts = this.problem.params.map((p) => Float32Array.from({ length: p.size }, () => this.rng.normal()));
+    // Plain loops (Float32Array.from with a mapping function and map() are several times slower
+    // on the MNIST MLP's 109k parameters); the same numbers: normals rounded to float32, their
+    // float64 norm, each scaled and rounded again.
+    const parts = this.problem.params.map((p) => new Float32Array(p.size));
     let sq = 0;
-    for (const a of parts) for (const x of a) sq += x * x;
+    for (const a of parts) {
+      for (let i = 0; i < a.length; i++) a[i] = this.rng.normal();
+      for (let i = 0; i < a.length; i++) sq += a[i] * a[i];
+    }
     const s = 1 / Math.sqrt(sq);
-    return parts.map((a) => a.map((x) => x * s));
+    for (const a of parts) for (let i = 0; i < a.length; i++) a[i] *= s;
+    return parts;
   }
 }

@@ -8,33 +8,33 @@ export const HISTOGRAM_BINS = 30;
 export function histogram(values: ArrayLike<number>, bins = HISTOGRAM_BINS): Histogram {
   let min = Infinity;
   let max = -Infinity;
+  let finite = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isFinite(v)) continue;
+    // v − v is NaN for NaN and ±Infinity: Number.isFinite without the call.
+    if (v - v !== 0) continue;
+    finite++;
     if (v < min) min = v;
     if (v > max) max = v;
   }
   const counts = new Array<number>(bins).fill(0);
-  if (min === Infinity) return { min: 0, max: 0, counts };
+  if (finite === 0) return { min: 0, max: 0, counts };
   if (max === min) {
     // A constant layer (e.g. every ReLU dead): one bar centred on the value.
-    const n = countFinite(values);
-    counts[Math.floor(bins / 2)] = n;
+    counts[Math.floor(bins / 2)] = finite;
     return { min: min - 0.5, max: max + 0.5, counts };
   }
   const width = (max - min) / bins;
+  const last = bins - 1;
+  const tally = new Int32Array(bins);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
+    if (v - v !== 0) continue;
+    const k = Math.floor((v - min) / width);
+    tally[k < last ? k : last]++;
   }
+  for (let k = 0; k < bins; k++) counts[k] = tally[k];
   return { min, max, counts };
-}
-
-function countFinite(values: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
-  return n;
 }
 
 /** Fraction of rows on which a unit must be saturated to count as saturated. */

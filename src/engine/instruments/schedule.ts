@@ -9,11 +9,12 @@
  * the run's training-step time, measured as the run goes (what `trainStep` takes, so a faster step
  * such as the native BLAS one makes an instrument relatively dearer and it runs less often; a fixed
  * step count could not follow that):
- *   activation histograms       HISTOGRAM_BUDGET  0.75 % (planned: every ~1 % of the steps)
- *   curvature estimates         CURVATURE_BUDGET  0.75 % (planned: every ~100 steps, 3–12 calls)
+ *   activation histograms       HISTOGRAM_BUDGET  0.5 % (planned: every ~2 % of the steps)
+ *   curvature estimates         CURVATURE_BUDGET  0.5 % (planned: every ~100 steps, 3–6 calls)
  *   symmetry/weights snapshots  SYMMETRY_BUDGET   0.25 % (planned: 10 calls)
- * 1.75 % in all, so with the per-step statistics (2–4 % on tfjs) and the diagnosis monitor
- * (< 0.5 %) diagnostics stay near 5 % of the step time on the MNIST-shaped MLP.
+ * 1.25 % in all, so that with the per-step statistics (1–4 %, least on the native BLAS step) and
+ * the diagnosis monitor (its own 0.5 %, diagnose/monitor.ts) diagnostics stay within 5 % of the
+ * step time on the MNIST-shaped MLP (`npm run bench -- --breakdown`).
  * A planned call runs when the instrument's total time, this call included (estimated as its last
  * call), stays within its share of the step time so far; the first call always runs (the detectors
  * need it, and it measures the cost). A skipped call is not made up: the next planned step asks
@@ -37,22 +38,32 @@ import { CurvatureProbe } from './curvature';
 import { gradientCheck } from './gradientCheck';
 import { symmetryProbe } from './symmetry';
 
-/** Planned histogram calls per run when `histogramEvery` is 0 (automatic). */
-const HISTOGRAM_CALLS = 100;
+/**
+ * Planned histogram calls per run when `histogramEvery` is 0 (automatic). The unit-health detectors
+ * read the last 3 snapshots, so every ~2 % of a run sees a dead layer by ~4 % of it (the labelled
+ * cases: step 12 of 300); 100 found it at 2 % but cost the tiny 2-16-16-1 net, whose JS step takes
+ * 0.08 ms, 3.3 % of its step time against 1.7 %.
+ */
+const HISTOGRAM_CALLS = 50;
 /** Planned symmetry snapshots per run (one weight read-back each). */
 const SYMMETRY_CALLS = 10;
-/** Planned curvature estimates per run: about one per CURVATURE_SPACING steps, within [MIN, MAX]. */
+/**
+ * Planned curvature estimates per run: about one per CURVATURE_SPACING steps, within [MIN, MAX].
+ * At most 6: the labelled benchmark gives the same diagnoses as with 12 (its curvature cases are
+ * decided by the first estimates), and a call costs ~33 gradients, ~2 ms on the tiny net (12 calls
+ * were 2.2–3 % of a 10,000-step run's step time, 6 and the final one about half).
+ */
 const CURVATURE_SPACING = 100;
 const CURVATURE_PLANNED_MIN = 3;
-const CURVATURE_PLANNED_MAX = 12;
+const CURVATURE_PLANNED_MAX = 6;
 /** Above this many parameters the Hessian probe is skipped (nested autodiff memory and time). */
 const CURVATURE_MAX_PARAMS = 200_000;
 /** Gradient checks per run when `training.gradientCheck` is on. */
 const GRADIENT_CHECKS = 3;
 
 /** Shares of the run's step time each instrument may take on a large net (see above). */
-export const HISTOGRAM_BUDGET = 0.0075;
-export const CURVATURE_BUDGET = 0.0075;
+export const HISTOGRAM_BUDGET = 0.005;
+export const CURVATURE_BUDGET = 0.005;
 export const SYMMETRY_BUDGET = 0.0025;
 /**
  * Calls per completed run each instrument keeps whatever its cost, the final one included. The

@@ -41,6 +41,41 @@ export interface NativeKernels {
    * the same bits as reference.ts (stepSumsJs's four accumulators).
    */
   diffSquares(after: Float32Array, before: Float32Array, out: Float64Array): void;
+  /** The optimizers' updates, where the addon has them for this CPU (fused/arrayKernels.ts uses them). */
+  readonly updates?: NativeUpdates;
+}
+
+/**
+ * The WASM kernels of fused/arrayKernels.wat (sgd, momentum, adam and their *Sums forms) on any
+ * Float32Arrays in place (subarrays and views of WASM memory too), with AVX-512 or AVX2: the same
+ * bits for θ and the optimizer state as the JS loops. Given `sums`, Σg², Σ(θ' − θ)², Σθ² (θ as it
+ * was) into sums[at], [at + 1], [at + 2], summed as the *Sums kernels do (float32 within blocks
+ * of 256 floats, then float64). Constants are float32 values (Math.fround'ed), as the kernels take.
+ */
+export interface NativeUpdates {
+  /** The instruction set in use ("avx512f", "avx2"); with a name, switches to it first (tests). */
+  isa(name?: string): string;
+  /** θ ← θ − a·g */
+  sgdUpdate(p: Float32Array, g: Float32Array, a: number, sums?: Float64Array, at?: number): void;
+  /** v ← μ·v + g; θ ← θ − a·v, or with Nesterov θ ← θ − a·(g + μ·v) */
+  momentumUpdate(p: Float32Array, g: Float32Array, v: Float32Array, mu: number, a: number, nesterov: boolean, sums?: Float64Array, at?: number): void;
+  /** Adam (arrayKernels.ts AdamConstants); vMax for AMSGrad. */
+  adamUpdate(
+    p: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    vMax: Float32Array | undefined,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    minusStep: number,
+    bc2Sqrt: number,
+    eps: number,
+    sums?: Float64Array,
+    at?: number,
+  ): void;
 }
 
 let current: NativeKernels | undefined;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { NativeKernels } from './kernels';
+import type { NativeKernels, NativeUpdates } from './kernels';
 
 export interface NativeLoad {
   kernels?: NativeKernels;
@@ -20,6 +20,11 @@ interface Addon {
   sgemm: NativeKernels['sgemm'];
   sumSquares: NativeKernels['sumSquares'];
   diffSquares: NativeKernels['diffSquares'];
+  /** Absent from addons built before the optimizer updates. */
+  updateIsa?: NativeUpdates['isa'];
+  sgdUpdate?: NativeUpdates['sgdUpdate'];
+  momentumUpdate?: NativeUpdates['momentumUpdate'];
+  adamUpdate?: NativeUpdates['adamUpdate'];
 }
 
 const FILE = 'optdbg_native.node';
@@ -85,11 +90,22 @@ export function loadNativeKernelsWith(opts: LoadOptions = {}): NativeLoad {
         sgemm: addon.sgemm,
         sumSquares: addon.sumSquares,
         diffSquares: addon.diffSquares,
+        updates: updatesOf(addon),
       },
     };
   } catch (e) {
     return { why: `native addon: ${firstLine(e)}` };
   }
+}
+
+/**
+ * The addon's optimizer updates when it has them and a vector unit to run them on: its portable C
+ * (no AVX2) is slower than the WASM SIMD kernels it would replace, so those stay.
+ */
+function updatesOf(addon: Addon): NativeUpdates | undefined {
+  const { updateIsa, sgdUpdate, momentumUpdate, adamUpdate } = addon;
+  if (!updateIsa || !sgdUpdate || !momentumUpdate || !adamUpdate || updateIsa() === 'portable') return undefined;
+  return { isa: updateIsa, sgdUpdate, momentumUpdate, adamUpdate };
 }
 
 function runtimeRequire(id: string): unknown {

@@ -11,7 +11,7 @@
  * 003 include it, as here. Without it the first steps are (1−β1)/√(1−β2) ≈ 3× too short.
  * Lecture 004 writes m̂/(v̂ + ε) without the square root, a typo: the step would not be scale-free.
  */
-import { arrayKernels } from '../fused/arrayKernels';
+import { arrayKernels, type AdamConstants } from '../fused/arrayKernels';
 import { tf } from '../tf';
 import { ArraySlots, stepSumsJs, sumsAt } from './arrays';
 import { Slots } from './state';
@@ -80,26 +80,12 @@ export class Adam implements Optimizer {
     const c2 = f(1 - this.beta2);
     const eps = f(this.eps);
     const simd = arrayKernels();
+    const c: AdamConstants = { b1, c1, b2, c2, minusStep, bc2Sqrt, eps };
     params.forEach((p, i) => {
-      const g = grads[i];
-      const m = ms[i];
-      const v = vs[i];
-      if (simd?.takes(p)) return simd.adam(p, g, m, v, maxes?.[i], { b1, c1, b2, c2, minusStep, bc2Sqrt, eps }, sums, sumsAt(i));
+      if (simd?.takes(p)) return simd.adam(p, grads[i], ms[i], vs[i], maxes?.[i], c, sums, sumsAt(i));
       const before = sums && p.slice();
-      for (let j = 0; j < p.length; j++) {
-        const gj = g[j];
-        const mj = f(f(b1 * m[j]) + f(c1 * gj));
-        let vj = f(f(b2 * v[j]) + f(f(c2 * gj) * gj));
-        m[j] = mj;
-        v[j] = vj;
-        if (maxes) {
-          vj = Math.max(maxes[i][j], vj);
-          maxes[i][j] = vj;
-        }
-        const denom = f(f(f(Math.sqrt(vj)) / bc2Sqrt) + eps);
-        p[j] = p[j] + f(f(minusStep * mj) / denom);
-      }
-      if (before) stepSumsJs(g, before, p, sums, sumsAt(i));
+      adamLoop(p, grads[i], ms[i], vs[i], maxes?.[i], c);
+      if (before) stepSumsJs(grads[i], before, p, sums, sumsAt(i));
     });
   }
 
@@ -107,5 +93,22 @@ export class Adam implements Optimizer {
     this.m.dispose();
     this.v.dispose();
     this.vMax.dispose();
+  }
+}
+
+/** Adam's update of one parameter as JS loops: every op one float32 rounding, as the kernels have it. */
+export function adamLoop(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | undefined, c: AdamConstants): void {
+  for (let j = 0; j < p.length; j++) {
+    const gj = g[j];
+    const mj = f(f(c.b1 * m[j]) + f(c.c1 * gj));
+    let vj = f(f(c.b2 * v[j]) + f(f(c.c2 * gj) * gj));
+    m[j] = mj;
+    v[j] = vj;
+    if (vMax) {
+      vj = Math.max(vMax[j], vj);
+      vMax[j] = vj;
+    }
+    const denom = f(f(f(Math.sqrt(vj)) / c.bc2Sqrt) + c.eps);
+    p[j] = p[j] + f(f(c.minusStep * mj) / denom);
   }
 }

@@ -35,7 +35,7 @@
  * | training.epochs               | networks: 20 when neither epochs nor steps is given; objectives: unused |
  * | training.steps                | networks: MAX_STEPS (no bound beyond epochs) unless given; objectives: 200 |
  * | training.batchSize            | undefined = full batch                                           |
- * | training.histogramEvery       | 0 (automatic: about 100 per run)                                 |
+ * | training.histogramEvery       | 0 (automatic: about 50 per run)                                  |
  */
 
 export const DEFAULTS = {

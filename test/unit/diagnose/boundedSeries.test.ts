@@ -49,6 +49,43 @@ describe('bounded run series', () => {
     assert.equal(s.initialLoss(), 1 / 3);
   });
 
+  it('appending ranges of a batch equals appending the records one by one, windows and sample included', () => {
+    const n = 30_001;
+    const records = steps(n, (i) => 2 / (1 + i / 300) + 0.1 * noise(i), (i) => ({ gradNorm: 1 + noise(i + 5), layerGradNorms: [i, 2 * i], updateRatios: [1e-3, noise(i)] }));
+    const one = new RunSeries(n, { tail: 128 });
+    for (const r of records) one.append(batch([r]));
+    const ranges = new RunSeries(n, { tail: 128 });
+    const all = batch(records);
+    // Uneven ranges that straddle the reserved windows' edges and the sample's stride doublings.
+    for (let i = 0, k = 0; i < n; k++) {
+      const j = Math.min(n, i + 1 + ((k * 7919) % 997));
+      ranges.append(all, i, j);
+      i = j;
+    }
+    for (const key of ['step', 'loss', 'lr', 'gradNorm', 'updateCosine'] as const) assert.deepEqual(ranges[key].slice(-100), one[key].slice(-100), key);
+    for (const l of [0, 1]) {
+      assert.deepEqual(ranges.layerGradNorm[l].slice(-100), one.layerGradNorm[l].slice(-100));
+      assert.deepEqual(ranges.updateRatio[l].slice(-100), one.updateRatio[l].slice(-100));
+    }
+    assert.equal(ranges.total, n);
+    assert.equal(ranges.maxGradNorm, one.maxGradNorm);
+    const losses = records.map((r) => r.loss);
+    const med = (xs: number[]) => {
+      const a = [...xs].sort((p, q) => p - q);
+      return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    };
+    // Reserved (slow-progress) windows: exact.
+    const h = Math.floor(n / 40);
+    const q = Math.floor(n / 4);
+    for (const s of [one, ranges]) assert.equal(s.median('loss', q - h, q + h + 1), med(losses.slice(q - h, q + h + 1)));
+    // Elsewhere in the dropped front: the whole-run sample, every stride-th record, the stride the
+    // least power of two that keeps it within COARSE points.
+    let stride = 1;
+    while (Math.ceil(n / stride) > RunSeries.COARSE) stride *= 2;
+    const sampled = (from: number, to: number) => med(losses.filter((_, i) => i >= from && i < to && i % stride === 0));
+    for (const s of [one, ranges]) assert.equal(s.median('loss', 1000, 5000), sampled(1000, 5000));
+  });
+
   it('slow progress on a long linear run: same verdict as the whole series', () => {
     const e = networkExperiment({ normalize: true });
     const codes = same(e, steps(20_001, (i) => 2 - i * 2e-5 + 0.001 * noise(i), () => ({ layerGradNorms: [1, 1], updateRatios: [1e-3, 1e-3] })));

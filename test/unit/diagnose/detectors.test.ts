@@ -109,6 +109,16 @@ describe('detectors on synthetic series', () => {
     assert.deepEqual(codes(objectiveExperiment(), [batch(s)]), ['exploding-gradient']);
   });
 
+  it('exploding gradients from a steady norm far above what the loss explains (well-scaled inputs only)', () => {
+    const e = networkExperiment({ normalize: true });
+    const steady = (gradNorm: number, loss: number) => codes(e, [batch(steps(40, () => loss, () => ({ gradNorm })))]);
+    assert.deepEqual(steady(200, 1), ['exploding-gradient'], '200 > 50 × max(1, √1)');
+    assert.deepEqual(steady(40, 1), [], 'below 50: the loss is not even read');
+    assert.deepEqual(steady(200, 400), [], '200 < 50 × √400');
+    const wide = { featureNames: ['a', 'b'], mean: [0, 0], std: [1, 1000] };
+    assert.deepEqual(codes(networkExperiment(), [batch(steps(40, () => 1, () => ({ gradNorm: 200 })))], { extraInfo: { dataStats: wide } }), ['ill-conditioning', 'unnormalized-inputs'], 'unscaled inputs explain it');
+  });
+
   it('unnormalized inputs and the ill-conditioning they cause, from the lecture\'s ravine table', () => {
     const e = networkExperiment({ layers: [] });
     const dataStats = { featureNames: ['x1', 'x2'], mean: [200, 0.0026], std: [70, 0.0005] };

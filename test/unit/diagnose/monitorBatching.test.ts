@@ -72,6 +72,65 @@ describe('DiagnosisMonitor: batching and kept verdicts', () => {
     }
   });
 
+  it('a long run checks every few records, and at each record that brings histograms or an evaluation', () => {
+    // 20,000 steps: a check per 20 records, yet dead units and fluctuation date from the step
+    // their histograms and evaluations arrived at, whatever the batching.
+    const total = 20_000;
+    const long = (more: Partial<Run>): Run => ({
+      steps: steps(3000, (i) => 0.8 + 0.4 * noise(i), () => ({ layerGradNorms: [0.1, 0.1, 0.1], updateRatios: [1e-3, 1e-3, 1e-3] })),
+      epochs: [],
+      histograms: [],
+      probes: [],
+      ...more,
+    });
+    // Dead units supersede fluctuation: one run for each.
+    const stalled = long({ epochs: Array.from({ length: 8 }, (_, k) => ({ epoch: k, step: 301 * (k + 1), trainLoss: 0.8 + 0.02 * noise(k + 7) })) });
+    const dead = long({ histograms: [hist(1003, 0, 0.7, 0), hist(1507, 0, 0.7, 0), hist(2011, 0, 0.7, 0)] });
+    const firstHeld = (run: Run, size: number) => {
+      const m = new DiagnosisMonitor(e, info(e, { totalSteps: total }));
+      for (const b of batches(run, size)) m.ingest(b);
+      const bound = 3000 / Math.ceil(total / DiagnosisMonitor.MAX_CHECKS) + run.epochs.length + run.histograms.length;
+      assert.ok(m.checks <= bound, `${m.checks} checks, batches of ${size}`);
+      return Object.fromEntries(m.list().map((d) => [d.code, d.step]));
+    };
+    for (const size of [1, 7, 160, 3000]) {
+      assert.deepEqual(firstHeld(stalled, size), { fluctuation: 6 * 301 }, `batches of ${size}`);
+      assert.deepEqual(firstHeld(dead, size), { 'dead-units': 2011 }, `batches of ${size}`);
+    }
+  });
+
+  it('fixes follow the detector: kept while it hands back the same drafts, redone for new ones', () => {
+    const full = networkExperiment({ normalize: true, scale: 1 });
+    const m = new DiagnosisMonitor(full, info(full));
+    const scale = () => m.list().find((d) => d.code === 'exploding-gradient')?.fixes.find((f) => f.path === '/model/init/scale')?.value;
+    m.ingest(batch(steps(40, () => 1, () => ({ gradNorm: 200 }))));
+    const first = scale();
+    assert.ok(typeof first === 'number' && first < 1, String(first));
+    m.ingest(batch(steps(40, () => 1, () => ({ gradNorm: 2e6 })).map((r, k) => ({ ...r, step: 40 + k }))));
+    assert.ok((scale() as number) < first, `${scale()} after a 10⁴× larger gradient`);
+
+    // Fluctuation keeps its drafts: the same finished fixes at every check while it holds.
+    const e2 = networkExperiment({ batchSize: 4, normalize: true });
+    const f = new DiagnosisMonitor(e2, info(e2));
+    const stalled = [0, 1, 2, 3, 4, 5, 6].map((k) => ({ epoch: k, step: k * 40, trainLoss: 0.8 + 0.02 * noise(k + 7) }));
+    const noisy = steps(400, (i) => 0.8 + 0.4 * noise(i));
+    f.ingest(batch(noisy.slice(0, 300), { epochs: stalled }));
+    const fixes = f.list().find((d) => d.code === 'fluctuation')?.fixes;
+    assert.equal(fixes?.length, 2);
+    f.ingest(batch(noisy.slice(300)));
+    assert.deepEqual(f.list().find((d) => d.code === 'fluctuation')?.fixes, fixes);
+  });
+
+  it('a very long run is still checked within the records the series keeps', () => {
+    // 5M steps would mean a check per 5,000 records, more than the series' tail keeps between
+    // checks when batches end mid-slice: instability reads every record since its last check.
+    const full = networkExperiment({ normalize: true });
+    const rising = steps(10_001, (i) => (i < 6000 ? 2 * Math.exp(-i / 500) + 0.1 : 0.1 + (i - 6000) * 1e-3));
+    const m = new DiagnosisMonitor(full, info(full, { totalSteps: 5_000_000 }));
+    for (let i = 0; i < rising.length; i += 700) m.ingest(batch(rising.slice(i, i + 700)));
+    assert.ok(m.list().some((d) => d.code === 'instability'), m.list().map((d) => d.code).join());
+  });
+
   it('a kept verdict follows new histograms, snapshots and evaluations', () => {
     const m = new DiagnosisMonitor(e, info(e, { totalSteps: 600 }));
     const s = steps(40, () => 1);

@@ -6,21 +6,16 @@
  * (stepArraysWithSums) make the same update and sum what it did to float32 accuracy.
  */
 import * as assert from 'node:assert/strict';
-import { arrayKernels, KernelArena, SIMD_MIN_LENGTH, STEP_SUMS } from '../../../src/engine/fused/arrayKernels';
+import { arrayKernels, KernelArena, NATIVE_MIN_LENGTH, SIMD_MIN_LENGTH, STEP_SUMS } from '../../../src/engine/fused/arrayKernels';
+import { nativeKernels, useNativeKernels, type NativeUpdates } from '../../../src/engine/native/kernels';
+import { referenceKernels, referenceUpdates } from '../../../src/engine/native/reference';
 import { activateInPlace, activationGradInPlace } from '../../../src/engine/fused/denseNet';
 import { createOptimizer } from '../../../src/engine/optimizers';
 import { Rng } from '../../../src/engine/random';
 import { norm32 } from '../../../src/engine/train/step';
 import type { OptimizerSpec } from '../../../src/shared/experiment';
 import { optimizer } from './fixtures';
-
-/** Indices where a and b differ as bits (+0 and −0 differ; NaNs are equal). */
-function differing(a: Float32Array, b: Float32Array): number[] {
-  assert.equal(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) out.push(i);
-  return out;
-}
+import { assertClose, differing, exactSums } from './stepSumsCheck';
 
 /** Pieces shorter than SIMD_MIN_LENGTH, so the optimizers run their JS loops on them. */
 function pieces(a: Float32Array): Float32Array[] {
@@ -137,23 +132,6 @@ describe('engine: WASM SIMD array kernels = the JS loops, bit for bit', () => {
   });
 });
 
-/** Σg², Σ(after − before)², Σbefore² in float64: what a stepArraysWithSums call should report. */
-function exactSums(g: Float32Array, before: Float32Array, after: Float32Array): number[] {
-  let gg = 0;
-  let dd = 0;
-  let ww = 0;
-  for (let i = 0; i < g.length; i++) {
-    gg += g[i] * g[i];
-    dd += (after[i] - before[i]) ** 2;
-    ww += before[i] * before[i];
-  }
-  return [gg, dd, ww];
-}
-
-/** |got − want| ≤ rel·want, plus the float32 underflow the kernels allow (n·2⁻¹⁴⁹). */
-function assertClose(got: number, want: number, n: number, rel: number, what: string): void {
-  assert.ok(Math.abs(got - want) <= rel * want + n * 2 ** -149, `${what}: ${got} vs ${want}`);
-}
 
 describe('engine: the optimizers\' array forms with the step sums (stepArraysWithSums)', () => {
   for (const c of KERNEL_OPTIMIZERS) {
@@ -193,6 +171,44 @@ describe('engine: the optimizers\' array forms with the step sums (stepArraysWit
       });
     }
   }
+
+  it('every tail of the unrolled kernels (lengths 1–40, 1,023, 1,025, 4,099), with and without sums: the bits of the JS loops, sums within 2.1e-6 of float64', () => {
+    // 2.1e-6: 34 float32 roundings (a product, 32 adds per accumulator lane, one joining the two), arrayKernels.wat.
+    const lengths = [...Array.from({ length: 40 }, (_, i) => i + 1), 1023, 1025, 4099];
+    for (const c of KERNEL_OPTIMIZERS) {
+      const rng = new Rng(11);
+      for (const n of lengths) {
+        const arena = KernelArena.create(6 * (n + 4));
+        const bareArena = KernelArena.create(5 * (n + 4));
+        const p = arena?.alloc(n);
+        const g = arena?.alloc(n);
+        const q = bareArena?.alloc(n);
+        const h = bareArena?.alloc(n);
+        assert.ok(p && g && q && h);
+        p.set(Float32Array.from({ length: n }, () => rng.normal()));
+        q.set(p);
+        const plain = pieces(p);
+        const withSums = createOptimizer(optimizer(c));
+        const bare = createOptimizer(optimizer(c));
+        const reference = createOptimizer(optimizer(c));
+        const sums = new Float64Array(STEP_SUMS);
+        for (let s = 0; s < 3; s++) {
+          // Magnitudes over six decades, so that a lost or doubled element shows in every sum.
+          g.set(Float32Array.from({ length: n }, (_, i) => rng.normal() * 10 ** ((i % 7) - 3)));
+          const before = p.slice();
+          h.set(g);
+          withSums.stepArraysWithSums?.([p], [g], 0.01, sums);
+          bare.stepArrays?.([q], [h], 0.01);
+          reference.stepArrays?.(plain, pieces(g), 0.01);
+          const what = `${c.name}${c.amsgrad ? ' amsgrad' : ''}, n = ${n}, step ${s}`;
+          assert.deepEqual(differing(p, joined(plain, n)), [], `${what}: the summed update's bits`);
+          assert.deepEqual(differing(q, joined(plain, n)), [], `${what}: the update's bits`);
+          const want = exactSums(g, before, p);
+          ['Σg²', 'Σ(θ′ − θ)²', 'Σθ²'].forEach((name, k) => assertClose(sums[k], want[k], n, 2.1e-6, `${what}, ${name}`));
+        }
+      }
+    }
+  });
 
   it('float32 overflow and NaN: Σg² is infinite where the float64 sum passes float32 (norm32 alike); so is Σθ of huge weights; NaN stays NaN', () => {
     const k = arrayKernels();
@@ -255,5 +271,47 @@ describe('engine: the optimizers\' array forms with the step sums (stepArraysWit
     assert.ok(k.takes(short));
     assert.ok(!k.takes(new Float32Array(10)));
     assert.ok(k.takes(new Float32Array(SIMD_MIN_LENGTH)));
+  });
+
+  it('arrays of NATIVE_MIN_LENGTH floats or more take the native updates when there are (the same bits), none with useNativeKernels(undefined)', () => {
+    const calls: string[] = [];
+    const spy: NativeUpdates = {
+      isa: () => 'spy',
+      sgdUpdate: (p, ...rest) => (calls.push(`sgd ${p.length}`), referenceUpdates.sgdUpdate(p, ...rest)),
+      momentumUpdate: (p, ...rest) => (calls.push(`momentum ${p.length}`), referenceUpdates.momentumUpdate(p, ...rest)),
+      adamUpdate: (p, ...rest) => (calls.push(`adam ${p.length}`), referenceUpdates.adamUpdate(p, ...rest)),
+    };
+    const before = nativeKernels();
+    const sizes = [NATIVE_MIN_LENGTH, NATIVE_MIN_LENGTH - 1, 10];
+    const run = (c: Partial<OptimizerSpec>, withNative: boolean): Float32Array[] => {
+      useNativeKernels(withNative ? { ...referenceKernels, updates: spy } : undefined);
+      const arena = KernelArena.create(8 * (NATIVE_MIN_LENGTH + 20));
+      const p = sizes.map((n) => arena?.alloc(n) ?? assert.fail('arena'));
+      const g = sizes.map((n) => arena?.alloc(n) ?? assert.fail('arena'));
+      const opt = createOptimizer(optimizer(c));
+      const sums = new Float64Array(STEP_SUMS * sizes.length);
+      const r = new Rng(5);
+      p.forEach((a) => a.set(Float32Array.from({ length: a.length }, () => r.normal())));
+      for (let s = 0; s < 3; s++) {
+        g.forEach((a) => a.set(Float32Array.from({ length: a.length }, () => r.normal())));
+        if (s === 1) opt.stepArrays?.(p, g, 0.01);
+        else opt.stepArraysWithSums?.(p, g, 0.01, sums);
+      }
+      return p;
+    };
+    try {
+      for (const c of KERNEL_OPTIMIZERS) {
+        calls.length = 0;
+        const native = run(c, true);
+        const kind = c.name === 'nesterov' ? 'momentum' : c.name;
+        assert.deepEqual(calls, Array(3).fill(`${kind} ${NATIVE_MIN_LENGTH}`), `${c.name}: only the long array, every step`);
+        calls.length = 0;
+        const wasm = run(c, false);
+        assert.deepEqual(calls, [], `${c.name}: no native kernels, no native calls`);
+        native.forEach((a, i) => assert.deepEqual(differing(a, wasm[i]), [], `${c.name}: array ${i}'s bits`));
+      }
+    } finally {
+      useNativeKernels(before);
+    }
   });
 });

@@ -35,10 +35,10 @@ describe('engine: network training', function () {
     assert.strictEqual(r.steps[r.steps.length - 1].step, 300);
   });
 
-  it('histograms cover every hidden layer on the probe batch, about 100 per run', async () => {
+  it('histograms cover every hidden layer on the probe batch, about 50 per run', async () => {
     const r = await collect(networkExp({ training: { epochs: 20, batchSize: 32 } }));
     const steps = [...new Set(r.histograms.map((h) => h.step))];
-    assert.ok(steps.length >= 95 && steps.length <= 105, `${steps.length} histogram steps`);
+    assert.ok(steps.length >= 48 && steps.length <= 53, `${steps.length} histogram steps`);
     assert.strictEqual(steps[0], 0);
     assert.strictEqual(steps[steps.length - 1], 300);
     for (const h of r.histograms.slice(0, 2)) {
