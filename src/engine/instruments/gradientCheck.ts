@@ -3,28 +3,34 @@
  * optimizer is given, on a few sampled coordinates (recap: "incorrect gradients → finite
  * differences"). With autodiff the two agree up to float32 rounding; a hand-written gradient with a
  * bug does not. Costs 2 loss evaluations per coordinate, so the loop calls it a few times per run.
+ *
+ * Problems that train on array gradients (the native BLAS step, the small-net JS step) are checked
+ * on those, the gradient their optimizer is actually given, against differences of the same net's
+ * loss: a tfjs gradient would check other code than the one that trains.
  */
 import type { GradientCheckRecord } from '../../shared/protocol';
 import type { Rng } from '../random';
 import { tf } from '../tf';
-import type { Problem } from '../train/problem';
+import type { ArrayGradients, Problem } from '../train/problem';
 
 /** Coordinates checked per call. */
 export const CHECKED = 24;
 /** Components below this fraction of the largest one are compared against that floor instead (float32 noise). */
 const FLOOR = 1e-2;
 
+/** The gradient at θ (flat, in params order) and the loss with one coordinate moved by `delta`, θ left as it was. */
+interface Subject {
+  sizes: number[];
+  analytic: Float32Array;
+  lossMoved(flat: number, delta: number): number;
+  /** θ's coordinate `flat` (the difference step scales with it). */
+  value(flat: number): number;
+}
+
 export function gradientCheck(problem: Problem, step: number, rng: Rng, names: (param: number, index: number) => string): GradientCheckRecord {
-  const params = problem.params;
-  // The same batch for every evaluation: batch `step` as the loop used it.
-  const grads = tf.tidy(() => {
-    const { grads: g } = tf.variableGrads(() => problem.loss(step), params);
-    return tf.concat(params.map((p) => tf.reshape(g[p.name], [-1])));
-  });
-  const analytic = grads.dataSync() as Float32Array;
-  grads.dispose();
-  const sizes = params.map((p) => p.size);
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const s = problem.arrayGradients ? arraySubject(problem.arrayGradients, step) : tfjsSubject(problem, step);
+  const { sizes, analytic } = s;
+  const total = analytic.length;
   let gMax = 0;
   for (const g of analytic) gMax = Math.max(gMax, Math.abs(g));
   // Half the coordinates where the gradient is largest (a bug shows where the gradient is big),
@@ -34,40 +40,99 @@ export function gradientCheck(problem: Problem, step: number, rng: Rng, names: (
   for (let tries = 0; picks.size < Math.min(total, CHECKED) && tries < 4 * CHECKED; tries++) picks.add(rng.int(total));
   let worst = { err: 0, flat: 0, a: 0, n: 0 };
   for (const flat of picks) {
-    let pi = 0;
-    let idx = flat;
-    while (idx >= sizes[pi]) idx -= sizes[pi++];
-    const n = centered(problem, step, params[pi], idx);
+    // float32: h ≈ cube root of machine epsilon balances truncation against rounding.
+    const h = 5e-3 * Math.max(1, Math.abs(s.value(flat)));
+    const n = (s.lossMoved(flat, h) - s.lossMoved(flat, -h)) / (2 * h);
     const a = analytic[flat];
     const err = Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), FLOOR * gMax, 1e-7);
     if (err > worst.err || worst.err === 0) worst = { err, flat, a, n };
   }
-  let pi = 0;
-  let idx = worst.flat;
-  while (idx >= sizes[pi]) idx -= sizes[pi++];
+  const [pi, idx] = locate(sizes, worst.flat);
   return { kind: 'gradientCheck', step, maxRelError: worst.err, parameter: names(pi, idx), analytic: worst.a, numeric: worst.n, checked: picks.size };
 }
 
-/** (L(θ + h·e) − L(θ − h·e)) / 2h for one coordinate; the variable is restored exactly afterwards. */
-function centered(problem: Problem, step: number, v: tf.Variable, index: number): number {
-  const original = v.clone();
-  const x = (original.dataSync() as Float32Array)[index];
-  // float32: h ≈ cube root of machine epsilon balances truncation against rounding.
-  const h = 5e-3 * Math.max(1, Math.abs(x));
-  const at = (delta: number): number => {
-    tf.tidy(() => {
-      const d = tf.buffer([v.size], 'float32');
-      d.set(delta, index);
-      v.assign(tf.add(original, tf.reshape(d.toTensor(), v.shape)));
-    });
-    const l = tf.tidy(() => problem.loss(step));
-    const val = l.dataSync()[0];
-    l.dispose();
-    return val;
+/** On tfjs: the Variables moved and restored exactly; batch `step` as the loop used it. */
+function tfjsSubject(problem: Problem, step: number): Subject {
+  const params = problem.params;
+  const grads = tf.tidy(() => {
+    const { grads: g } = tf.variableGrads(() => problem.loss(step), params);
+    return tf.concat(params.map((p) => tf.reshape(g[p.name], [-1])));
+  });
+  const analytic = grads.dataSync() as Float32Array;
+  grads.dispose();
+  const sizes = params.map((p) => p.size);
+  const at = (flat: number): [tf.Variable, number] => {
+    const [pi, idx] = locate(sizes, flat);
+    return [params[pi], idx];
   };
-  const up = at(h);
-  const down = at(-h);
-  v.assign(original);
-  original.dispose();
-  return (up - down) / (2 * h);
+  return {
+    sizes,
+    analytic,
+    value: (flat) => {
+      const [v, idx] = at(flat);
+      return (v.dataSync() as Float32Array)[idx];
+    },
+    lossMoved: (flat, delta) => {
+      const [v, index] = at(flat);
+      const original = v.clone();
+      try {
+        tf.tidy(() => {
+          const d = tf.buffer([v.size], 'float32');
+          d.set(delta, index);
+          v.assign(tf.add(original, tf.reshape(d.toTensor(), v.shape)));
+        });
+        const l = tf.tidy(() => problem.loss(step));
+        const val = l.dataSync()[0];
+        l.dispose();
+        return val;
+      } finally {
+        v.assign(original);
+        original.dispose();
+      }
+    },
+  };
+}
+
+/** On the problem's array gradients: a copy of θ moved coordinate by coordinate; the problem's own θ is not touched. */
+function arraySubject(g: ArrayGradients, step: number): Subject {
+  const theta = g.theta();
+  const grads = theta.map((t) => new Float32Array(t.length));
+  g.gradientAt(theta, step, grads);
+  const sizes = theta.map((t) => t.length);
+  const analytic = new Float32Array(sizes.reduce((a, b) => a + b, 0));
+  let o = 0;
+  for (const gi of grads) {
+    analytic.set(gi, o);
+    o += gi.length;
+  }
+  const at = (flat: number): [Float32Array, number] => {
+    const [pi, idx] = locate(sizes, flat);
+    return [theta[pi], idx];
+  };
+  return {
+    sizes,
+    analytic,
+    value: (flat) => {
+      const [t, idx] = at(flat);
+      return t[idx];
+    },
+    lossMoved: (flat, delta) => {
+      const [t, idx] = at(flat);
+      const x = t[idx];
+      t[idx] = x + delta;
+      try {
+        return g.gradientAt(theta, step, grads);
+      } finally {
+        t[idx] = x;
+      }
+    },
+  };
+}
+
+/** Which parameter, and which of its entries, flat index `flat` is. */
+function locate(sizes: readonly number[], flat: number): [number, number] {
+  let pi = 0;
+  let idx = flat;
+  while (idx >= sizes[pi]) idx -= sizes[pi++];
+  return [pi, idx];
 }
