@@ -35,6 +35,12 @@ export function runCommand(arg?: vscode.Uri | { example: string }): Thenable<Run
 }
 
 /** Polls `probe` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+/**
+ * How long to wait for the panel's webview: its first load in code-server under Chromium has taken
+ * up to ~12 s on a busy 2-core CI machine (usually well under 1 s); waits return as soon as it is there.
+ */
+export const PANEL_MS = 30_000;
+
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false,

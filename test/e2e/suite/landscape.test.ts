@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../../src/shared/protocol';
-import { activeApi, fixtureUri, newRun, runIds, waitFor } from './helpers';
+import { activeApi, fixtureUri, newRun, PANEL_MS, runIds, waitFor } from './helpers';
 
 interface LandscapeResult {
   runId?: string;
@@ -36,7 +36,7 @@ describe('network loss landscape and "Compare…"', () => {
     assert.deepEqual(modes, ['line', 'plane'], 'kept with the run (saved, redrawn after a reload)');
     // The trained weights (t = 1) fit better than the initial ones (t = 0).
     assert.ok(r.line[30]! < r.line[10]!, `L(θ) ${r.line[30]} vs L(θ₀) ${r.line[10]}`);
-    await waitFor('the panel received the grids', () => api.panelStats().posted > posted, 10_000);
+    await waitFor('the panel received the grids', () => api.panelStats().posted > posted, PANEL_MS);
   });
 
   it('an objective run has no network landscape to compute', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../../src/shared/protocol';
-import { activeApi, fixtureUri, runCommand, waitFor } from './helpers';
+import { activeApi, fixtureUri, PANEL_MS, runCommand, waitFor } from './helpers';
 
 describe('compare runs and the learning-rate range test', () => {
   after(async () => {
@@ -21,7 +21,7 @@ describe('compare runs and the learning-rate range test', () => {
       assert.equal(r.metrics.steps.length, 151);
     }
     assert.ok((base.metrics.probes ?? []).some((p) => p.kind === 'landscape'), 'the base run carries the contour grid');
-    await waitFor('the panel received the variants', () => api.panelStats().stepsPosted >= 3 * 151, 10_000);
+    await waitFor('the panel received the variants', () => api.panelStats().stepsPosted >= 3 * 151, PANEL_MS);
   });
 
   it('"Find Learning Rate" (also a CodeLens) runs the range test on the file and suggests a rate', async () => {

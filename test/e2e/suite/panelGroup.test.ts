@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activeApi, fixtureUri, runCommand, sleep, waitFor } from './helpers';
+import { activeApi, fixtureUri, PANEL_MS, runCommand, sleep, waitFor } from './helpers';
 
 // The panel sharing one editor group with the experiment file: while the file's tab is in front
 // the panel is hidden (and, without retainContextWhenHidden, torn down); a run started from the
@@ -14,7 +14,7 @@ describe('panel in the same editor group as the experiment', () => {
     const api = await activeApi();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('optimizerDebugger.showPanel');
-    await waitFor('the panel to be ready', () => api.panelStats().ready, 15_000);
+    await waitFor('the panel to be ready', () => api.panelStats().ready, PANEL_MS);
     await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     await vscode.commands.executeCommand('workbench.action.moveEditorToFirstGroup');
     await sleep(300);
@@ -27,7 +27,7 @@ describe('panel in the same editor group as the experiment', () => {
     const stats = await waitFor('the panel to get the run', () => {
       const s = api.panelStats();
       return s.ready && s.stepsPosted > before ? s : undefined;
-    }, 15_000);
+    }, PANEL_MS);
     assert.ok(stats.stepsPosted > before, JSON.stringify(stats));
 
     // Hide it behind the file again, then bring it back: it must be brought up to date.
@@ -38,6 +38,6 @@ describe('panel in the same editor group as the experiment', () => {
     await waitFor('a fresh reset after the panel came back', () => {
       const s = api.panelStats() as { ready: boolean; resets?: number };
       return s.ready && (s.resets ?? 0) > resets ? s : undefined;
-    }, 15_000);
+    }, PANEL_MS);
   });
 });

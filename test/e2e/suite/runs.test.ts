@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activeApi, exampleSteps, fixtureUri, newRun, runCommand, runIds, waitFor } from './helpers';
+import { activeApi, exampleSteps, fixtureUri, newRun, PANEL_MS, runCommand, runIds, waitFor } from './helpers';
 
 describe('running experiments', () => {
   before(async () => {
@@ -41,8 +41,7 @@ describe('running experiments', () => {
         const s = api.panelStats();
         return s.ready && s.stepsPosted > postedBefore ? s : undefined;
       },
-      // The suite's first panel boots a webview: on a loaded 2-core machine that took over 10 s once.
-      30_000,
+      PANEL_MS,
     ).catch((e: Error) => assert.fail(`${e.message}; panelStats() = ${JSON.stringify(api.panelStats())}`));
     assert.ok(stats.posted > 0, 'messages were posted to the panel');
   });
