@@ -18,13 +18,12 @@ export const CHECKED = 24;
 /** Components below this fraction of the largest one are compared against that floor instead (float32 noise). */
 const FLOOR = 1e-2;
 
-/** The gradient at θ (flat, in params order) and the loss with one coordinate moved by `delta`, θ left as it was. */
+/** θ and the gradient there (flat, in params order), and the loss with one coordinate moved by `delta`, θ left as it was. */
 interface Subject {
   sizes: number[];
+  theta: Float32Array;
   analytic: Float32Array;
   lossMoved(flat: number, delta: number): number;
-  /** θ's coordinate `flat` (the difference step scales with it). */
-  value(flat: number): number;
 }
 
 export function gradientCheck(problem: Problem, step: number, rng: Rng, names: (param: number, index: number) => string): GradientCheckRecord {
@@ -41,7 +40,7 @@ export function gradientCheck(problem: Problem, step: number, rng: Rng, names: (
   let worst = { err: 0, flat: 0, a: 0, n: 0 };
   for (const flat of picks) {
     // float32: h ≈ cube root of machine epsilon balances truncation against rounding.
-    const h = 5e-3 * Math.max(1, Math.abs(s.value(flat)));
+    const h = 5e-3 * Math.max(1, Math.abs(s.theta[flat]));
     const n = (s.lossMoved(flat, h) - s.lossMoved(flat, -h)) / (2 * h);
     const a = analytic[flat];
     const err = Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), FLOOR * gMax, 1e-7);
@@ -54,26 +53,24 @@ export function gradientCheck(problem: Problem, step: number, rng: Rng, names: (
 /** On tfjs: the Variables moved and restored exactly; batch `step` as the loop used it. */
 function tfjsSubject(problem: Problem, step: number): Subject {
   const params = problem.params;
+  const flat = (ts: tf.Tensor[]) => tf.tidy(() => tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
   const grads = tf.tidy(() => {
     const { grads: g } = tf.variableGrads(() => problem.loss(step), params);
-    return tf.concat(params.map((p) => tf.reshape(g[p.name], [-1])));
+    return flat(params.map((p) => g[p.name]));
   });
   const analytic = grads.dataSync() as Float32Array;
   grads.dispose();
+  const values = flat(params);
+  const theta = values.dataSync() as Float32Array;
+  values.dispose();
   const sizes = params.map((p) => p.size);
-  const at = (flat: number): [tf.Variable, number] => {
-    const [pi, idx] = locate(sizes, flat);
-    return [params[pi], idx];
-  };
   return {
     sizes,
+    theta,
     analytic,
-    value: (flat) => {
-      const [v, idx] = at(flat);
-      return (v.dataSync() as Float32Array)[idx];
-    },
-    lossMoved: (flat, delta) => {
-      const [v, index] = at(flat);
+    lossMoved: (i, delta) => {
+      const [pi, index] = locate(sizes, i);
+      const v = params[pi];
       const original = v.clone();
       try {
         tf.tidy(() => {
@@ -99,25 +96,22 @@ function arraySubject(g: ArrayGradients, step: number): Subject {
   const grads = theta.map((t) => new Float32Array(t.length));
   g.gradientAt(theta, step, grads);
   const sizes = theta.map((t) => t.length);
-  const analytic = new Float32Array(sizes.reduce((a, b) => a + b, 0));
-  let o = 0;
-  for (const gi of grads) {
-    analytic.set(gi, o);
-    o += gi.length;
-  }
-  const at = (flat: number): [Float32Array, number] => {
-    const [pi, idx] = locate(sizes, flat);
-    return [theta[pi], idx];
+  const joined = (parts: Float32Array[]) => {
+    const out = new Float32Array(sizes.reduce((a, b) => a + b, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
   };
   return {
     sizes,
-    analytic,
-    value: (flat) => {
-      const [t, idx] = at(flat);
-      return t[idx];
-    },
-    lossMoved: (flat, delta) => {
-      const [t, idx] = at(flat);
+    theta: joined(theta),
+    analytic: joined(grads),
+    lossMoved: (i, delta) => {
+      const [pi, idx] = locate(sizes, i);
+      const t = theta[pi];
       const x = t[idx];
       t[idx] = x + delta;
       try {
