@@ -206,20 +206,22 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
 
     const add = (name: string, msPerCall: number, callsPerRun: number) =>
       components.push({ name, msPerCall, callsPerRun, msPerStep: (msPerCall * callsPerRun) / total });
-    // A call and the step after it, less a step (medians); one warm-up call (kernels compile, buffers allocate).
+    // A call and the step after it, less a step; perCall: the median of n after one warm-up call
+    // (kernels compile, buffers allocate).
+    const callMs = (f: () => void): number => {
+      let t = performance.now();
+      f();
+      full();
+      const withCall = performance.now() - t;
+      t = performance.now();
+      full();
+      return withCall - (performance.now() - t);
+    };
     const perCall = (n: number, f: () => void): number => {
       f();
       full();
       const ms: number[] = [];
-      for (let i = 0; i < n; i++) {
-        let t = performance.now();
-        f();
-        full();
-        const withCall = performance.now() - t;
-        t = performance.now();
-        full();
-        ms.push(withCall - (performance.now() - t));
-      }
+      for (let i = 0; i < n; i++) ms.push(callMs(f));
       return Math.max(0, median(ms));
     };
     const plan = instrumentCadences(exp, problem);
@@ -240,15 +242,7 @@ export async function breakdown(w: Workload, backend: BackendPreference, budgetS
       // the JIT has not compiled), the later ones warm-started after a planned interval of training,
       // which they stop early once settled; a call right after another is settled already and
       // would look cheaper than in a run. Each: the call and the step after it, less a step.
-      const one = () => {
-        let t = performance.now();
-        probe.measure(s, 0);
-        full();
-        const withCall = performance.now() - t;
-        t = performance.now();
-        full();
-        return Math.max(0, withCall - (performance.now() - t));
-      };
+      const one = () => Math.max(0, callMs(() => probe.measure(s, 0)));
       const cold = one();
       const gap = Math.max(1, Math.round(total / plan.curvature.plannedCalls));
       const warmMs: number[] = [];
